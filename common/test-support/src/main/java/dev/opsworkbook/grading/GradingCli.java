@@ -1,0 +1,42 @@
+package dev.opsworkbook.grading;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point for the scripts: {@code report}, {@code check-skeleton}, {@code check-caught}, {@code bench}.
+ * Exit status: 0 fine, 1 a check failed or the score is below the minimum, 2 usage error.
+ */
+public final class GradingCli {
+    private GradingCli() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(args));
+    }
+
+    static int run(String[] args) throws Exception {
+        if (args.length == 0) {
+            System.err.println("usage: GradingCli report|check-skeleton|check-caught|bench ...");
+            return 2;
+        }
+        List<String> rest = Arrays.asList(args).subList(1, args.length);
+        return switch (args[0]) {
+            case "report" -> GradeReport.report(rest, System.out);
+            case "check-skeleton" -> {
+                boolean ok = true;
+                for (String f : rest) {
+                    ok &= GradingChecks.skeletonFailsForStubReason(Path.of(f), System.out);
+                }
+                yield ok ? 0 : 1;
+            }
+            case "check-caught" -> GradingChecks.bugCaught(Path.of(rest.getFirst()), System.out) ? 0 : 1;
+            case "bench" -> BenchReport.run(rest, System.out);
+            default -> {
+                System.err.println("unknown command: " + args[0]);
+                yield 2;
+            }
+        };
+    }
+}
