@@ -45,8 +45,10 @@ public final class GradingListener implements TestExecutionListener {
 
     static final int MAX_OUTPUT_CHARS = 500;
     static final int MAX_MESSAGE_CHARS = 4000;
-    static final String NOT_RUN = "not run: the test JVM stopped before this test finished"
+    static final String NOT_RUN = "not run: the test JVM stopped before this test started"
             + " (System.exit was called, the JVM crashed, or the run was killed)";
+    static final String DIED_RUNNING = "the test JVM stopped while this test was running:"
+            + " did the code call System.exit, or crash the JVM?";
 
     private final Map<String, Unit> units = new ConcurrentHashMap<>();
     private final List<Unit> inventory = new ArrayList<>();
@@ -99,7 +101,7 @@ public final class GradingListener implements TestExecutionListener {
         found.sort(Comparator.comparingInt((Unit u) -> u.order));
         inventory.addAll(found);
         found.forEach(u -> units.put(u.id, u));
-        write(false);
+        write();
     }
 
     private void collect(TestPlan testPlan, TestIdentifier id, List<Unit> found) {
@@ -183,9 +185,14 @@ public final class GradingListener implements TestExecutionListener {
 
     @Override
     public void executionStarted(TestIdentifier id) {
+        if (plan == null) {
+            return;
+        }
         Unit unit = units.get(id.getUniqueId());
         if (unit != null) {
             unit.startNanos = System.nanoTime();
+            unit.message = DIED_RUNNING;
+            write();
         }
     }
 
@@ -212,7 +219,7 @@ public final class GradingListener implements TestExecutionListener {
         for (Unit unit : unitsUnder(id)) {
             finish(unit, "fail", "skipped: " + reason, false);
         }
-        write(false);
+        write();
     }
 
     @Override
@@ -237,7 +244,7 @@ public final class GradingListener implements TestExecutionListener {
                 case ABORTED -> finish(unit, "fail", "aborted: " + describe(result.getThrowable().orElse(null)),
                         isStub(result.getThrowable().orElse(null)));
             }
-            write(false);
+            write();
             return;
         }
         Unit owner = owner(id);
@@ -260,14 +267,14 @@ public final class GradingListener implements TestExecutionListener {
                     finish(u, "fail", "the test class failed before this test could pass: " + describe(t), isStub(t));
                 }
             }
-            write(false);
+            write();
         }
     }
 
     @Override
     public void testPlanExecutionFinished(TestPlan testPlan) {
         if (plan != null) {
-            write(true);
+            write();
         }
     }
 
@@ -327,6 +334,12 @@ public final class GradingListener implements TestExecutionListener {
         if (t == null) {
             return "failed without an exception";
         }
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            // JUnit's preemptive timeout: the cause carries the stack of the stuck thread.
+            StackTraceElement stuck = t.getCause() == null ? null : firstUserFrame(t.getCause());
+            return t.getMessage() + ": the test was stopped. Look for a loop that never ends or a call that blocks"
+                    + " forever" + (stuck == null ? "." : ";\n  it was at " + stuck);
+        }
         StringBuilder out = new StringBuilder(t instanceof AssertionError && t.getMessage() != null
                 ? t.getMessage().strip() : t.toString());
         int depth = 0;
@@ -358,7 +371,7 @@ public final class GradingListener implements TestExecutionListener {
         return s.substring(0, max) + "\n… [" + (s.length() - max) + " more characters]";
     }
 
-    private synchronized void write(boolean complete) {
+    private synchronized void write() {
         int score = 0;
         int max = 0;
         boolean anyFail = false;
@@ -394,8 +407,10 @@ public final class GradingListener implements TestExecutionListener {
         report.put("version", 3);
         report.put("slug", slug);
         report.put("status", anyNotRun ? "error" : anyFail ? "fail" : "pass");
+        long unfinished = inventory.stream().filter(u -> !u.finished).count();
         report.put("message", anyNotRun
-                ? (complete ? "some tests did not finish" : NOT_RUN)
+                ? unfinished + " of " + inventory.size() + " tests did not finish: the test JVM stopped early"
+                        + " (System.exit, a crash, or the run was killed)"
                 : null);
         report.put("score", score);
         report.put("max_score", max);

@@ -1,0 +1,120 @@
+package dev.opsworkbook.grading;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The report for each way a learner's run can go, compared with a golden file. Run with
+ * {@code -Dgolden.update=true} to rewrite the golden files after a deliberate change, then review the diff.
+ * The score of each case is also asserted outright, so a careless update cannot bless a wrong score.
+ */
+@DisplayName("The grading report")
+class GoldenReportTest {
+
+    private static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "all-pass,        AllPassSuite,        100, pass",
+        "some-fail,       SomeFailSuite,        40, fail",
+        "system-exit,     SystemExitSuite,      30, error",
+        "infinite-loop,   InfiniteLoopSuite,    50, fail",
+        "impostor-output, ImpostorOutputSuite,  50, fail",
+    })
+    @Timeout(60)
+    @DisplayName("matches its golden file and scores only what was earned")
+    void sampleSuite(String name, String suite, int score, String status) throws Exception {
+        Path results = dir.resolve("results.json");
+        runInChildJvm("dev.opsworkbook.grading.samples." + suite, results);
+
+        Map<String, Object> report = parse(Files.readString(results));
+        assertThat(report).containsEntry("score", (long) score).containsEntry("max_score", 100L)
+                .containsEntry("status", status);
+        assertGolden(name, normalize(Files.readString(results)));
+    }
+
+    @Test
+    @DisplayName("of a learner's compile error is an error worth 0 points, with the compiler's message")
+    void compileError() throws IOException {
+        String mavenLog = """
+                [INFO] --- compiler:3.16.0:compile (default-compile) @ ex05-safe-exec ---
+                [ERROR] COMPILATION ERROR :
+                [ERROR] /home/learner/ops-workbook/exercises/ex05-safe-exec/src/main/java/dev/opsworkbook/safeexec/SafeExec.java:[42,9] cannot find symbol
+                  symbol:   class ProcesBuilder
+                [ERROR] /home/learner/ops-workbook/exercises/ex05-safe-exec/src/main/java/dev/opsworkbook/safeexec/SafeExec.java:[57,1] class, interface, enum, or record expected
+                [ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.16.0:compile (default-compile) on project ex05-safe-exec: Compilation failure
+                """;
+        GradeReport grader = new GradeReport(dir, "exercises", null, mavenLog);
+
+        Map<String, Object> report = grader.build(List.of("ex05-safe-exec"));
+
+        assertThat(report).containsEntry("score", 0L).containsEntry("max_score", 100L);
+        assertGolden("compile-error", Json.write(report));
+        assertThat(GradeReport.scoreboard(report)).contains("compilation failed", "SafeExec.java:[42,9] cannot find symbol");
+    }
+
+    @Test
+    @DisplayName("counts a suite with tests removed against the full 100 points")
+    void missingTests() throws IOException {
+        Path results = dir.resolve("exercises/ex05-safe-exec/target/grading/results.json");
+        Files.createDirectories(results.getParent());
+        Files.writeString(results, """
+                {"version": 3, "slug": "ex05-safe-exec", "status": "pass", "message": null, "score": 10,
+                 "max_score": 10, "tests": [{"name": "the only test left", "status": "pass", "points": 10, "max_points": 10}]}
+                """);
+
+        Map<String, Object> report = new GradeReport(dir, "exercises", null, "").build(List.of("ex05-safe-exec"));
+
+        assertThat(report).containsEntry("score", 10L).containsEntry("max_score", 100L);
+        assertThat(GradeReport.scoreboard(report)).contains("were tests removed, renamed or disabled?");
+    }
+
+    private static void runInChildJvm(String suite, Path results) throws Exception {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Path log = results.resolveSibling("child.log");
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classpath, SampleSuiteRunner.class.getName(), suite, results.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!child.waitFor(45, TimeUnit.SECONDS)) {
+            child.destroyForcibly().waitFor();
+            throw new AssertionError("sample suite did not finish; its output:\n" + Files.readString(log));
+        }
+        assertThat(results).as("results written by the listener; child output:%n%s", Files.readString(log)).exists();
+    }
+
+    /** Durations vary from run to run; nothing else may. */
+    private static String normalize(String json) {
+        return json.replaceAll("\"duration_ms\": \\d+", "\"duration_ms\": 0");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(String json) {
+        return (Map<String, Object>) Json.parse(json);
+    }
+
+    private static void assertGolden(String name, String actual) throws IOException {
+        Path golden = GOLDEN.resolve(name + ".json");
+        if (Boolean.getBoolean("golden.update") || !Files.exists(golden)) {
+            Files.createDirectories(GOLDEN);
+            Files.writeString(golden, actual, StandardCharsets.UTF_8);
+        }
+        assertThat(actual).as("report differs from %s (rerun with -Dgolden.update=true if the change is deliberate)",
+                golden).isEqualTo(Files.readString(golden, StandardCharsets.UTF_8));
+    }
+}
