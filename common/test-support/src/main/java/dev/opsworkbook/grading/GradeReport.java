@@ -98,10 +98,17 @@ public final class GradeReport {
         entry.put("version", 3);
         entry.put("slug", slug);
         entry.put("status", "error");
-        entry.put("message", !compiler.isEmpty()
-                ? "compilation failed:\n" + String.join("\n", compiler)
-                : "no test results: the build stopped before the tests ran"
-                        + (other.isEmpty() ? "" : ":\n" + String.join("\n", other)));
+        String message;
+        if (!compiler.isEmpty()) {
+            message = "compilation failed:\n" + String.join("\n", compiler);
+        } else if (other.isEmpty() && mavenLog.contains("BUILD SUCCESS")) {
+            message = "no graded test ran: is the suite in " + mode + "/" + slug + "/src/test/java"
+                    + (task == null ? "" : ", and does it have tests tagged task:" + task) + "?";
+        } else {
+            message = "no test results: the build stopped before the tests ran"
+                    + (other.isEmpty() ? "" : ":\n" + String.join("\n", other));
+        }
+        entry.put("message", message);
         entry.put("score", 0);
         entry.put("max_score", task == null ? EXERCISE_POINTS : 0);
         entry.put("tests", List.of());

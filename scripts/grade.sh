@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Grades exercises: runs each one's suite and prints the scoreboard; writes JSON and Markdown reports.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+    cat <<USAGE
+usage: scripts/grade.sh [--solutions] [--task N] [--json FILE] [--markdown FILE] [--min-score N] [EXERCISE...]
+
+Grades your code in exercises/ (or, with --solutions, the reference solutions) and prints a
+scoreboard: score per exercise, every failing test with its message and hint, and the total.
+EXERCISE is ex05, 05 or the full slug (ex05-safe-exec); none means all.
+
+  --solutions       grade solutions/ instead of exercises/
+  --task N          run only the tests of task N (see the exercise README)
+  --json FILE       combined JSON report (default: target/grading/report.json)
+  --markdown FILE   Markdown summary (default: target/grading/report.md); also appended to
+                    \$GITHUB_STEP_SUMMARY when that is set
+  --min-score N     exit 1 if the total score is below N points
+
+Exit status: 0 grading ran (whatever the score), 1 below --min-score, 2 usage error or no JDK/Maven.
+USAGE
+}
+
+mode=exercises task="" json="$ROOT/target/grading/report.json" markdown="$ROOT/target/grading/report.md" min_score=""
+args=()
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --solutions) mode=solutions ;;
+        --task) [ $# -ge 2 ] || { usage >&2; exit 2; }; task=$2; shift ;;
+        --json) [ $# -ge 2 ] || { usage >&2; exit 2; }; json=$2; shift ;;
+        --markdown) [ $# -ge 2 ] || { usage >&2; exit 2; }; markdown=$2; shift ;;
+        --min-score) [ $# -ge 2 ] || { usage >&2; exit 2; }; min_score=$2; shift ;;
+        -h | --help) usage; exit 0 ;;
+        -*) echo "error: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+        *) args+=("$1") ;;
+    esac
+    shift
+done
+case "$task" in "" | [0-9] | [0-9][0-9]) ;; *) die 2 "--task takes a task number, got '$task'" ;; esac
+case "$min_score" in "" | *[!0-9]*) [ -z "$min_score" ] || die 2 "--min-score takes a number of points, got '$min_score'" ;; esac
+
+slugs=()
+if [ ${#args[@]} -eq 0 ]; then
+    while IFS= read -r s; do slugs+=("$s"); done < <(all_exercises)
+else
+    for a in "${args[@]}"; do slugs+=("$(resolve_exercise "$a")"); done
+fi
+[ ${#slugs[@]} -gt 0 ] || die 2 "no exercises found under $ROOT/exercises"
+
+find_jdk
+find_maven
+
+modules="common/test-support"
+for s in "${slugs[@]}"; do
+    [ -f "$ROOT/$mode/$s/pom.xml" ] || die 2 "$mode/$s does not exist"
+    modules="$modules,$mode/$s"
+    rm -rf "$ROOT/$mode/$s/target/grading"
+done
+
+log="$ROOT/target/grading/maven.log"
+echo "Grading ${slugs[*]} ($mode/) with JDK $JAVA_MAJOR... (build log: ${log#"$ROOT"/})"
+maven_args=(-Pgrade -fae -pl "$modules" test)
+[ -z "$task" ] || maven_args+=("-Dgroups=task:$task" -Dsurefire.failIfNoSpecifiedTests=false)
+run_maven "$log" "${maven_args[@]}" || true # failures are graded below, not fatal here
+
+[ -d "$ROOT/common/test-support/target/classes/dev" ] || die 2 "the grading kit did not build; see $log"
+report_args=(report --root "$ROOT" --mode "$mode" --maven-log "$log" --json "$json" --markdown "$markdown")
+[ -z "$task" ] || report_args+=(--task "$task")
+[ -z "$min_score" ] || report_args+=(--min-score "$min_score")
+grading_cli "${report_args[@]}" "${slugs[@]}"

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Shared by grade.sh, verify.sh and bench.sh (sourced, not run): locate a JDK >= 21 and Maven >= 3.8.7,
+# list exercises, and run Maven offline when the local repository allows it.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+MIN_JAVA=21
+MIN_MAVEN=3.8.7
+
+die() { # die EXIT_CODE MESSAGE
+    echo "error: $2" >&2
+    exit "$1"
+}
+
+# Prints the major version of the JDK at $1, or nothing if $1 is not a JDK (a JRE has no javac).
+jdk_major() {
+    local home=$1 v=""
+    [ -x "$home/bin/java" ] && [ -x "$home/bin/javac" ] || return 0
+    if [ -f "$home/release" ]; then
+        v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
+    fi
+    if [ -z "$v" ]; then
+        v=$("$home/bin/java" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1)
+    fi
+    echo "$v"
+}
+
+# Exports JAVA_HOME for a JDK >= 21: $JAVA_HOME if it qualifies, else the newest one found
+# beside `java` on PATH or in the usual install folders.
+find_jdk() {
+    local v best="" best_v=0 candidate on_path=""
+    if [ -n "${JAVA_HOME:-}" ]; then
+        v=$(jdk_major "$JAVA_HOME")
+        if [ -n "$v" ] && [ "$v" -ge "$MIN_JAVA" ]; then
+            export JAVA_HOME PATH="$JAVA_HOME/bin:$PATH"
+            JAVA_MAJOR=$v
+            return 0
+        fi
+    fi
+    if command -v java >/dev/null 2>&1; then
+        on_path=$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")
+    fi
+    for candidate in "$on_path" /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/*jdk* \
+        /Library/Java/JavaVirtualMachines/*/Contents/Home "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
+        [ -d "$candidate" ] || continue
+        v=$(jdk_major "$candidate")
+        if [ -n "$v" ] && [ "$v" -ge "$MIN_JAVA" ] && [ "$v" -gt "$best_v" ]; then
+            best=$candidate
+            best_v=$v
+        fi
+    done
+    [ -n "$best" ] || die 2 "no JDK $MIN_JAVA or newer found (JAVA_HOME='${JAVA_HOME:-}', java on PATH is $(java -version 2>&1 | head -n 1 || echo missing)); install one, e.g. 'apt-get install openjdk-21-jdk-headless', or set JAVA_HOME to it."
+    export JAVA_HOME=$best PATH="$best/bin:$PATH"
+    JAVA_MAJOR=$best_v
+}
+
+# Checks that Maven >= 3.8.7 is on PATH; quiets JDK 24+'s sun.misc.Unsafe warnings from Maven's own Guava.
+find_maven() {
+    command -v mvn >/dev/null 2>&1 || die 2 "Maven not found on PATH: install Maven $MIN_MAVEN or newer (e.g. 'apt-get install maven')."
+    local version
+    version=$(mvn -B --version 2>/dev/null | grep -o 'Apache Maven [0-9.]*' | head -n 1 | cut -d' ' -f3)
+    [ -n "$version" ] || die 2 "'mvn --version' did not run; check your Maven installation."
+    if [ "$(printf '%s\n%s\n' "$MIN_MAVEN" "$version" | sort -V | head -n 1)" != "$MIN_MAVEN" ]; then
+        die 2 "Maven $version is too old: install Maven $MIN_MAVEN or newer."
+    fi
+    if [ "${JAVA_MAJOR:-0}" -ge 23 ]; then
+        export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
+    fi
+}
+
+# run_maven LOG ARGS...: Maven in batch mode, its output in LOG. Offline first (fast, no network);
+# online once if the local repository lacks something, as on a fresh machine.
+run_maven() {
+    local log=$1 rc=0
+    shift
+    mkdir -p "$(dirname "$log")"
+    (cd "$ROOT" && mvn -B -o "$@") >"$log" 2>&1 || rc=$?
+    if [ "$rc" -ne 0 ] && grep -qE "offline mode|has not been downloaded from it before|Could not resolve dependencies|Unresolveable build extension|could not be resolved" "$log"; then
+        echo "  (first build: downloading dependencies from Maven Central)" >&2
+        rc=0
+        (cd "$ROOT" && mvn -B "$@") >"$log" 2>&1 || rc=$?
+    fi
+    return "$rc"
+}
+
+# All exercise slugs, in order.
+all_exercises() {
+    local d
+    for d in "$ROOT"/exercises/ex[0-9][0-9]-*/; do
+        [ -f "$d/pom.xml" ] && basename "$d"
+    done
+}
+
+# resolve_exercise ARG: prints the slug for ex05, 05, 5 or ex05-safe-exec; exits 2 if unknown.
+resolve_exercise() {
+    local arg=$1 prefix slug
+    case "$arg" in
+        ex[0-9][0-9]-*) prefix=$arg ;;
+        ex[0-9][0-9]) prefix="$arg-" ;;
+        [0-9] | [0-9][0-9]) prefix=$(printf 'ex%02d-' "$((10#$arg))") ;;
+        *) die 2 "unknown exercise '$arg': use ex05, 05 or the full slug; exercises here: $(all_exercises | tr '\n' ' ')" ;;
+    esac
+    for slug in $(all_exercises); do
+        if [ "$slug" = "$prefix" ] || [ "${slug#"$prefix"}" != "$slug" ]; then
+            echo "$slug"
+            return 0
+        fi
+    done
+    die 2 "unknown exercise '$arg'; exercises here: $(all_exercises | tr '\n' ' ')"
+}
+
+# The kit's command-line tool (report, checks, bench table), from the kit's compiled classes.
+grading_cli() {
+    "$JAVA_HOME/bin/java" -cp "$ROOT/common/test-support/target/classes" dev.opsworkbook.grading.GradingCli "$@"
+}

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# The maintainers' full check (and the README's test command): every reference passes its suite,
+# every pristine skeleton fails it for the stub reason, every bug-zoo variant is caught.
+set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
+    echo "usage: scripts/verify.sh [EXERCISE...]   (EXERCISE: ex05, 05 or the full slug; none means all)"
+    exit 0
+fi
+slugs=()
+if [ $# -eq 0 ]; then
+    while IFS= read -r s; do slugs+=("$s"); done < <(all_exercises)
+else
+    for a in "$@"; do slugs+=("$(resolve_exercise "$a")"); done
+fi
+
+find_jdk
+find_maven
+
+out="$ROOT/target/verify"
+rm -rf "$out"
+mkdir -p "$out"
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "  ok    $1"; }
+fail() { failed=$((failed + 1)); echo "  FAIL  $1${2:+ ($2)}"; }
+started=$SECONDS
+
+modules="common/test-support"
+for s in "${slugs[@]}"; do modules="$modules,exercises/$s,solutions/$s"; done
+
+echo "[1/4] mvn verify: the kit's tests and every reference against its suite"
+if run_maven "$out/mvn-verify.log" -pl "$modules" verify; then
+    pass "mvn verify"
+else
+    fail "mvn verify" "see ${out#"$ROOT"/}/mvn-verify.log"
+    grep -E "Tests run:|FAIL|ERROR\]" "$out/mvn-verify.log" | grep -v "Failures: 0, Errors: 0" | head -n 30 || true
+fi
+grep -E "^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures" "$out/mvn-verify.log" | tail -n 1 || true
+
+echo "[2/4] skeleton and reference expose the same public API"
+for s in "${slugs[@]}"; do
+    classes=$(cd "$ROOT/exercises/$s/target/classes" 2>/dev/null && find . -name '*.class' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort)
+    if [ -z "$classes" ]; then
+        fail "$s: public API" "skeleton classes missing"
+        continue
+    fi
+    # shellcheck disable=SC2086 # one class name per word
+    if diff <("$JAVA_HOME/bin/javap" -public -cp "$ROOT/exercises/$s/target/classes" $classes 2>&1) \
+        <("$JAVA_HOME/bin/javap" -public -cp "$ROOT/solutions/$s/target/classes" $classes 2>&1) >"$out/$s-api.diff"; then
+        pass "$s: public API matches"
+    else
+        fail "$s: public API differs" "see ${out#"$ROOT"/}/$s-api.diff"
+    fi
+done
+
+echo "[3/4] every graded test fails on the pristine skeleton, because of the stub"
+skeletons="common/test-support"
+for s in "${slugs[@]}"; do
+    skeletons="$skeletons,exercises/$s"
+    rm -rf "$ROOT/exercises/$s/target/grading"
+done
+run_maven "$out/skeletons.log" -Pgrade -fae -pl "$skeletons" test || true
+for s in "${slugs[@]}"; do
+    if grading_cli check-skeleton "$ROOT/exercises/$s/target/grading/results.json"; then
+        pass "$s: skeleton fails for the stub reason"
+    else
+        fail "$s: skeleton" "see above and ${out#"$ROOT"/}/skeletons.log"
+    fi
+done
+
+echo "[4/4] bug zoo: each known-wrong variant must fail the suite"
+for s in "${slugs[@]}"; do
+    bugs_dir="$ROOT/solutions/$s/bugs"
+    [ -d "$bugs_dir" ] || continue
+    for bug in "$bugs_dir"/*/; do
+        [ -d "$bug/src/main/java" ] || continue
+        name=$(basename "$bug")
+        work="$out/bugs/$s/$name"
+        mkdir -p "$work"
+        cp -R "$ROOT/solutions/$s/src/main/java" "$work/src"
+        cp -R "$bug/src/main/java/." "$work/src/"
+        echo "  $s/$name:"
+        run_maven "$work/maven.log" -Pgrade -pl "common/test-support,solutions/$s" test \
+            -Dsolution.main.dir="$work/src" -Dsolution.build.dir="$work/target" || true
+        if grading_cli check-caught "$work/target/grading/results.json"; then
+            pass "$s: bug '$name' caught"
+        else
+            fail "$s: bug '$name' NOT caught" "see ${work#"$ROOT"/}/maven.log"
+        fi
+    done
+done
+
+echo
+echo "verify took $((SECONDS - started)) s"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
