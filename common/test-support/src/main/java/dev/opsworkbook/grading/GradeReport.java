@@ -222,7 +222,10 @@ public final class GradeReport {
         return prefix + s.strip().replace("\n", "\n" + prefix);
     }
 
-    /** {@code report --root DIR --mode exercises|solutions [--task N] [--maven-log F] --json F --markdown F [--min-score N] SLUG...} */
+    /**
+     * {@code report --root DIR --mode exercises|solutions [--task N] [--maven-log F] --json F --markdown F
+     * [--min-score N] SLUG...}.
+     */
     static int report(List<String> args, PrintStream out) throws IOException {
         Path root = Path.of(".");
         String mode = "exercises";

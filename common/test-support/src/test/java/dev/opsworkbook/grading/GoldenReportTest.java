@@ -55,10 +55,11 @@ class GoldenReportTest {
         String mavenLog = """
                 [INFO] --- compiler:3.16.0:compile (default-compile) @ ex05-safe-exec ---
                 [ERROR] COMPILATION ERROR :
-                [ERROR] /home/learner/ops-workbook/exercises/ex05-safe-exec/src/main/java/dev/opsworkbook/safeexec/SafeExec.java:[42,9] cannot find symbol
+                [ERROR] /w/exercises/ex05-safe-exec/src/main/java/dev/ow/SafeExec.java:[42,9] cannot find symbol
                   symbol:   class ProcesBuilder
-                [ERROR] /home/learner/ops-workbook/exercises/ex05-safe-exec/src/main/java/dev/opsworkbook/safeexec/SafeExec.java:[57,1] class, interface, enum, or record expected
-                [ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.16.0:compile (default-compile) on project ex05-safe-exec: Compilation failure
+                [ERROR] /w/exercises/ex05-safe-exec/src/main/java/dev/ow/SafeExec.java:[57,1] class expected
+                [ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.16.0:compile
+                  (default-compile) on project ex05-safe-exec: Compilation failure
                 """;
         GradeReport grader = new GradeReport(dir, "exercises", null, mavenLog);
 
