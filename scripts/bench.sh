@@ -2,6 +2,7 @@
 # Runs an exercise's JMH benchmarks on your code and on the reference, each next to its library
 # baseline in the same run, and prints every implementation as a ratio to those baselines.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Grades exercises: runs each one's suite and prints the scoreboard; writes JSON and Markdown reports.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 usage() {

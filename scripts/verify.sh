@@ -2,6 +2,7 @@
 # The maintainers' full check (and the README's test command): every reference passes its suite,
 # every pristine skeleton fails it for the stub reason, every bug-zoo variant is caught.
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then

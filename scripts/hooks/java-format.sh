@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # pre-commit hook: the Java format rules of config/checkstyle.xml, through Maven (offline after one build).
 set -euo pipefail
+# shellcheck source=scripts/lib.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 find_jdk
 find_maven
