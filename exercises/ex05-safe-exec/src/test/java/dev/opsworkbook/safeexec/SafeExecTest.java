@@ -1,0 +1,896 @@
+package dev.opsworkbook.safeexec;
+
+import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import dev.opsworkbook.grading.Hint;
+import dev.opsworkbook.grading.Points;
+import dev.opsworkbook.testing.ChildJvm;
+import dev.opsworkbook.testing.LeakCheck;
+import dev.opsworkbook.testing.LogCapture;
+import dev.opsworkbook.testing.Processes;
+import dev.opsworkbook.testing.TestScripts;
+import java.io.IOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The grading suite of ex05 safe-exec. Every test runs real processes: {@code /bin/sh} scripts written
+ * into a temporary directory and coreutils ({@code cat}, {@code env}, {@code pwd}, {@code sleep}).
+ * Scripts that start processes write their pids into a file, so that the test can check that each of
+ * them is dead (a zombie counts as dead: see {@link Processes}).
+ */
+@DisplayName("ex05 safe-exec: a subprocess wrapper for on-call scripts")
+@ExtendWith(LeakCheck.class)
+class SafeExecTest {
+
+    private static final int KIB = 1024;
+    private static final int MIB = 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    final SafeExec exec = new SafeExec();
+
+    /** Processes a test started on purpose outside the child's tree (orphans) must not outlive it. */
+    @AfterEach
+    void killLeftoverProcesses() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".pids")).toList()) {
+                // Only our own: a pid that died may in theory have been reused by someone else.
+                Processes.killQuietly(Processes.readPids(file).stream()
+                        .filter(pid -> ours(Processes.commandLine(pid)))
+                        .toList());
+            }
+        }
+    }
+
+    private boolean ours(String commandLine) {
+        return commandLine.contains(dir.toString()) || commandLine.startsWith("sleep ");
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:1")
+    @DisplayName("Task 1: run a command safely")
+    class RunACommandSafely {
+
+        @Test
+        @Points(4)
+        @Hint("Give ProcessBuilder the argv list as it is. Joining it into one string for `sh -c` lets the shell"
+                + " interpret ; | $( ) backticks and *.")
+        @DisplayName("shell characters ; | $(...) backticks * and spaces reach the program as literal arguments")
+        void shellCharactersAreLiteralArguments() throws Exception {
+            Path printArgs = script("print-args.sh", "printf '%s\\0' \"$@\"");
+            List<String> args = List.of("a;b", "x | y", "$(touch pwned)", "`touch pwned2`", "*", "two  words", "",
+                    "it's \"quoted\"", "line1\nline2", "$HOME", "> redirected.txt", "&& echo injected");
+            List<String> argv = new ArrayList<>();
+            argv.add(printArgs.toString());
+            argv.addAll(args);
+
+            ExecResult result = exec.run(ExecRequest.builder(argv).workingDirectory(dir).build());
+
+            assertThat(nulSeparated(result.stdout().text()))
+                    .as("the arguments the program received, one per element (expected each exactly as given,"
+                            + " because no shell should be involved)")
+                    .containsExactlyElementsOf(args);
+            assertThat(result.exitCode()).as("exit code of %s", printArgs.getFileName()).isZero();
+            assertThat(dir.resolve("pwned")).as("a file created by an argument's $(touch pwned)").doesNotExist();
+            assertThat(dir.resolve("pwned2")).as("a file created by an argument's `touch pwned2`").doesNotExist();
+            assertThat(dir.resolve("redirected.txt")).as("a file created by the argument '> redirected.txt'")
+                    .doesNotExist();
+        }
+
+        static Stream<Arguments> invalidRequests() {
+            Path missing = Path.of("/nonexistent/ops-workbook/dir");
+            return Stream.of(
+                    invalid("a null argv", t -> ExecRequest.builder((List<String>) null), "argv"),
+                    invalid("an empty argv", t -> ExecRequest.builder(List.of()), "argv"),
+                    invalid("a null argument (argv[2])", t -> ExecRequest.builder("echo", "a", null), "argv[2]", "null"),
+                    invalid("a NUL character in argv[1]", t -> ExecRequest.builder("echo", "a\0b"), "argv[1]", "NUL"),
+                    invalid("a blank program name", t -> ExecRequest.builder("  ", "x"), "blank"),
+                    invalid("a null timeout", t -> ExecRequest.builder("true").timeout(null), "timeout"),
+                    invalid("a zero timeout", t -> ExecRequest.builder("true").timeout(Duration.ZERO), "timeout"),
+                    invalid("a negative timeout", t -> ExecRequest.builder("true").timeout(Duration.ofSeconds(-1)),
+                            "timeout"),
+                    invalid("a null killGrace", t -> ExecRequest.builder("true").killGrace(null), "grace"),
+                    invalid("a negative killGrace", t -> ExecRequest.builder("true").killGrace(Duration.ofMillis(-1)),
+                            "grace"),
+                    invalid("a negative maxOutputBytes", t -> ExecRequest.builder("true").maxOutputBytes(-1),
+                            "maxOutputBytes"),
+                    invalid("a working directory that does not exist",
+                            t -> ExecRequest.builder("true").workingDirectory(missing), missing.toString()),
+                    invalid("a working directory that is a file",
+                            t -> ExecRequest.builder("true").workingDirectory(t.resolve("file.txt")), "file.txt"));
+        }
+
+        private static Arguments invalid(String what, Function<Path, ExecRequest.Builder> request,
+                                         String... mentions) {
+            return Arguments.of(what, request, List.of(mentions));
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("invalidRequests")
+        @Points(4)
+        @Hint("Check the request before starting anything, and say precisely what is wrong: which argument,"
+                + " which setting.")
+        @DisplayName("an invalid request is rejected with an IllegalArgumentException that names the problem")
+        void invalidRequestsAreRejected(String what, Function<Path, ExecRequest.Builder> request, List<String> mentions)
+                throws IOException {
+            Files.writeString(dir.resolve("file.txt"), "not a directory");
+            ExecRequest built = request.apply(dir).build();
+
+            IllegalArgumentException e = thrownBy(IllegalArgumentException.class, () -> exec.run(built),
+                    "running a request with " + what);
+            for (String mention : mentions) {
+                assertThat(e.getMessage())
+                        .as("the message of the IllegalArgumentException for %s (it should name the problem)", what)
+                        .containsIgnoringCase(mention);
+            }
+        }
+
+        @Test
+        @Points(3)
+        @Hint("ProcessBuilder.start() fails with an IOException whose message carries the errno: ENOENT (2) or"
+                + " EACCES (13) mean the command cannot be run. Translate that into CommandNotFoundException.")
+        @DisplayName("a command that does not exist or is not executable throws CommandNotFoundException naming it")
+        void missingCommandIsReportedByName() throws Exception {
+            Path notExecutable = dir.resolve("not-executable.sh");
+            Files.writeString(notExecutable, "#!/bin/sh\necho hi\n");
+            List<String> commands = List.of("/nonexistent/ops-workbook/no-such-tool", "ops-workbook-no-such-command",
+                    notExecutable.toString());
+
+            for (String command : commands) {
+                CommandNotFoundException e = thrownBy(CommandNotFoundException.class,
+                        () -> exec.run(ExecRequest.builder(command, "--help").build()), "running " + command);
+                assertThat(e.getMessage()).as("the message of the CommandNotFoundException for %s", command)
+                        .contains(command);
+                assertThat(e.command()).as("CommandNotFoundException.command() for %s", command).isEqualTo(command);
+            }
+        }
+
+        @Test
+        @Points(3)
+        @Hint("Return the exit status the JDK reports; for a child killed by signal N that is already 128 + N.")
+        @DisplayName("exit codes are passed through, and a child killed by a signal reports 128 + the signal")
+        void exitCodesArePassedThrough() throws Exception {
+            Map<String, Integer> expected = new java.util.LinkedHashMap<>();
+            expected.put("exit 0", 0);
+            expected.put("exit 3", 3);
+            expected.put("exit 255", 255);
+            expected.put("kill -TERM $$", 128 + 15);
+            expected.put("kill -KILL $$", 128 + 9);
+            int i = 0;
+            for (var entry : expected.entrySet()) {
+                Path s = script("exit-" + i++ + ".sh", entry.getKey());
+                ExecResult result = exec.run(ExecRequest.builder(s.toString()).build());
+                assertThat(result.exitCode()).as("exit code of a script doing `%s`", entry.getKey())
+                        .isEqualTo(entry.getValue());
+                assertThat(result.timedOut()).as("timedOut() of a script doing `%s`", entry.getKey()).isFalse();
+            }
+        }
+
+        @Test
+        @Points(3)
+        @Hint("ProcessBuilder.environment() starts as a copy of the parent's environment: clear it first.")
+        @DisplayName("the request's environment replaces the parent's: the child sees only what was given")
+        void environmentReplacesTheParents() throws Exception {
+            ExecResult given = exec.run(ExecRequest.builder("/usr/bin/env")
+                    .env("OPS_WORKBOOK_GREETING", "hello world").env("EMPTY", "").build());
+            assertThat(lines(given.stdout().text()))
+                    .as("the variables the child saw (expected only the two given; nothing of the parent's"
+                            + " environment such as PATH or HOME)")
+                    .containsExactlyInAnyOrder("OPS_WORKBOOK_GREETING=hello world", "EMPTY=");
+
+            ExecResult none = exec.run(ExecRequest.builder("/usr/bin/env").build());
+            assertThat(lines(none.stdout().text()))
+                    .as("the variables the child saw when the request sets none (expected none at all)")
+                    .isEmpty();
+        }
+
+        @Test
+        @Points(2)
+        @Hint("With inheritEnvironment(true), start from the parent's environment and lay the request's map over it.")
+        @DisplayName("with inheritEnvironment the child gets the parent's environment with the request's on top")
+        void environmentCanBeInherited() throws Exception {
+            ExecResult result = exec.run(ExecRequest.builder("/usr/bin/env").inheritEnvironment(true)
+                    .env("OPS_WORKBOOK_GREETING", "hello").env("HOME", "/nowhere").build());
+
+            List<String> seen = lines(result.stdout().text());
+            assertThat(seen).as("the variables the child saw (expected the parent's PATH)")
+                    .contains("PATH=" + System.getenv("PATH"));
+            assertThat(seen).as("the variables the child saw (expected the request's variables too)")
+                    .contains("OPS_WORKBOOK_GREETING=hello", "HOME=/nowhere");
+            assertThat(seen.stream().filter(l -> l.startsWith("HOME=")))
+                    .as("HOME as the child saw it (the request's value overrides the parent's)")
+                    .containsExactly("HOME=/nowhere");
+        }
+
+        @Test
+        @Points(2)
+        @Hint("ProcessBuilder.directory(...)")
+        @DisplayName("the child runs in the requested working directory")
+        void workingDirectoryIsHonoured() throws Exception {
+            Path work = Files.createDirectory(dir.resolve("work dir"));
+            Files.writeString(work.resolve("relative.txt"), "found me");
+
+            ExecResult pwd = exec.run(ExecRequest.builder("/bin/pwd").workingDirectory(work).build());
+            assertThat(pwd.stdout().text()).as("what `pwd` printed").isEqualTo(work.toRealPath() + "\n");
+
+            ExecResult cat = exec.run(ExecRequest.builder("cat", "relative.txt").workingDirectory(work).build());
+            assertThat(cat.stdout().text()).as("`cat relative.txt` run in %s", work).isEqualTo("found me");
+        }
+
+        @Test
+        @Points(3)
+        @Hint("Write stdin from another thread (the child may write its output before reading all its input),"
+                + " and close it afterwards, or `cat` waits for more for ever.")
+        @DisplayName("stdin bytes are delivered and stdin is closed, so `cat` echoes 1 MiB and terminates")
+        void stdinIsDeliveredAndClosed() throws Exception {
+            byte[] input = randomBytes(MIB, 1);
+
+            ExecResult result = exec.run(ExecRequest.builder("cat").stdin(input).maxOutputBytes(2 * MIB)
+                    .timeout(Duration.ofSeconds(6)).killGrace(Duration.ofMillis(200)).build());
+
+            assertThat(result.timedOut())
+                    .as("whether `cat` had to be stopped by the timeout (it ends only when its stdin is closed;"
+                            + " writing 1 MiB before reading its output also blocks: the pipes hold 64 KiB)")
+                    .isFalse();
+            assertThat(result.exitCode()).as("exit code of cat").isZero();
+            assertSameBytes("what cat echoed back from its stdin", result.stdout().bytes(), input);
+        }
+
+        @Test
+        @Points(1)
+        @Hint("A child may exit without reading its stdin: the write then fails with a broken pipe, which is"
+                + " not an error of the run.")
+        @DisplayName("a child that exits without reading its stdin is not an error")
+        void unreadStdinIsNotAnError() throws Exception {
+            Path s = script("ignore-stdin.sh", "echo done; exit 4");
+
+            ExecResult result = exec.run(ExecRequest.builder(s.toString()).stdin(randomBytes(MIB, 2))
+                    .timeout(Duration.ofSeconds(6)).build());
+
+            assertThat(result.exitCode()).as("exit code of a script that ignores its stdin").isEqualTo(4);
+            assertThat(result.stdout().text()).as("its stdout").isEqualTo("done\n");
+            assertThat(result.timedOut()).as("whether it timed out").isFalse();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:2")
+    @DisplayName("Task 2: drain both streams with a byte cap")
+    class DrainBothStreamsWithACap {
+
+        @Test
+        @Points(7)
+        @Hint("A pipe holds 64 KiB. If nobody reads stderr while you read stdout (or while you wait for the"
+                + " process), the child blocks on a full pipe and never exits. Read both streams at the same time,"
+                + " from the start.")
+        @DisplayName("10 MB written to stdout and stderr at the same time arrive complete, without a deadlock")
+        void bothStreamsAreDrainedConcurrently() throws Exception {
+            Path data = Files.write(dir.resolve("data.bin"), randomBytes(10 * MIB, 3));
+            Path s = script("both.sh", "cat \"$1\" >&2 &", "cat \"$1\"", "wait");
+
+            ExecResult result = exec.run(ExecRequest.builder(s.toString(), data.toString()).maxOutputBytes(11 * MIB)
+                    .timeout(Duration.ofSeconds(7)).killGrace(Duration.ofMillis(500)).build());
+
+            assertThat(result.timedOut())
+                    .as("whether the run hit its 7 s timeout (the child was stuck writing to a full pipe that"
+                            + " nobody read)")
+                    .isFalse();
+            assertThat(result.exitCode()).as("exit code").isZero();
+            byte[] expected = Files.readAllBytes(data);
+            assertSameBytes("stdout", result.stdout().bytes(), expected);
+            assertSameBytes("stderr", result.stderr().bytes(), expected);
+            assertThat(result.stdout().droppedBytes()).as("bytes dropped from stdout (below the cap)").isZero();
+        }
+
+        @Test
+        @Points(6)
+        @Hint("Keep the first maxOutputBytes bytes in a buffer of that size, then keep reading and only count.")
+        @DisplayName("each stream keeps exactly its first maxOutputBytes bytes and counts the rest as dropped")
+        void capKeepsTheHeadAndCountsTheRest() throws Exception {
+            byte[] out = randomBytes(MIB, 4);
+            byte[] err = randomBytes(300 * KIB + 7, 5);
+            Path outFile = Files.write(dir.resolve("out.bin"), out);
+            Path errFile = Files.write(dir.resolve("err.bin"), err);
+            Path s = script("capped.sh", "cat \"$1\" & cat \"$2\" >&2", "wait");
+            int cap = 64 * KIB;
+
+            ExecResult result = exec.run(ExecRequest.builder(s.toString(), outFile.toString(), errFile.toString())
+                    .maxOutputBytes(cap).charset(ISO_8859_1).build());
+
+            assertThat(result.exitCode()).as("exit code").isZero();
+            assertCapped("stdout", result.stdout(), out, cap, ISO_8859_1);
+            assertCapped("stderr", result.stderr(), err, cap, ISO_8859_1);
+        }
+
+        @Test
+        @Points(2)
+        @Hint("Output of exactly maxOutputBytes bytes is not truncated; a cap of 0 keeps nothing but still"
+                + " counts (and drains) everything.")
+        @DisplayName("output of exactly the cap is not truncated, and a cap of 0 keeps nothing but counts all")
+        void capEdges() throws Exception {
+            byte[] data = randomBytes(10_000, 6);
+            Path file = Files.write(dir.resolve("data.bin"), data);
+
+            ExecResult exact = exec.run(ExecRequest.builder("cat", file.toString()).maxOutputBytes(10_000).build());
+            assertSameBytes("stdout with a cap equal to the output size", exact.stdout().bytes(), data);
+            assertThat(exact.stdout().droppedBytes()).as("bytes dropped with a cap equal to the output size").isZero();
+            assertThat(exact.stdout().truncated()).as("truncated() with a cap equal to the output size").isFalse();
+
+            ExecResult zero = exec.run(ExecRequest.builder("cat", file.toString()).maxOutputBytes(0).build());
+            assertThat(zero.stdout().bytes()).as("bytes kept with a cap of 0").isEmpty();
+            assertThat(zero.stdout().text()).as("text with a cap of 0").isEmpty();
+            assertThat(zero.stdout().droppedBytes()).as("bytes dropped with a cap of 0 (all of them)")
+                    .isEqualTo(10_000);
+            assertThat(zero.exitCode()).as("exit code of cat with a cap of 0").isZero();
+        }
+
+        @Test
+        @Points(6)
+        @Timeout(30)
+        @Hint("Never hold more than maxOutputBytes per stream in memory: no ByteArrayOutputStream of everything"
+                + " truncated at the end. Read into a small fixed buffer and keep counting.")
+        @DisplayName("320 MB of output with a 64 KiB cap completes in a JVM limited to -Xmx48m, exactly counted")
+        void hugeOutputRunsInASmallHeap() throws Exception {
+            // The script: stdout = "HEAD" + $1 zero bytes, stderr = $2 zero bytes, both at once.
+            Path s = script("huge.sh", "head -c \"$2\" /dev/zero >&2 &", "printf HEAD", "head -c \"$1\" /dev/zero",
+                    "wait");
+            int cap = 64 * KIB;
+
+            // In this JVM first, with a few MB: the same script, the same checks.
+            ExecResult small = exec.run(ExecRequest.builder(s.toString(), Integer.toString(4 * MIB),
+                    Integer.toString(MIB)).maxOutputBytes(cap).build());
+            assertThat(small.stdout().bytes().length).as("stdout bytes kept (cap %d) of 4 MiB + 4", cap).isEqualTo(cap);
+            assertThat(small.stdout().droppedBytes()).as("stdout bytes dropped of 4 MiB + 4").isEqualTo(4L * MIB + 4 - cap);
+            assertThat(small.stderr().droppedBytes()).as("stderr bytes dropped of 1 MiB").isEqualTo((long) MIB - cap);
+
+            long outBytes = 256L * MIB;
+            long errBytes = 64L * MIB;
+            try (ChildJvm jvm = ChildJvm.builder(HugeOutputMain.class)
+                    .jvmArgs("-Xmx48m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError")
+                    .args(s.toString(), Long.toString(outBytes), Long.toString(errBytes), Integer.toString(cap))
+                    .outputDirectory(dir.resolve("child-jvm"))
+                    .start()) {
+                int exit = jvm.awaitExit(Duration.ofSeconds(25));
+                if (exit == 3 || jvm.stderr().contains("OutOfMemoryError")) {
+                    fail("the child JVM running with -Xmx48m ran out of memory while the command wrote 256 MiB to"
+                            + " stdout and 64 MiB to stderr with a cap of 64 KiB per stream: everything beyond the"
+                            + " cap must be counted and thrown away, not kept." + jvm.outputForMessage());
+                }
+                assertThat(exit).as("exit code of the child JVM running SafeExec with -Xmx48m%s",
+                        jvm.outputForMessage()).isZero();
+                Map<String, String> r = resultLine(jvm.stdoutLines());
+                assertThat(r).as("what the child JVM reported about the run (%s)", r)
+                        .containsEntry("exit", "0")
+                        .containsEntry("timedOut", "false")
+                        .containsEntry("stdoutKept", Integer.toString(cap))
+                        .containsEntry("stdoutDropped", Long.toString(outBytes + 4 - cap))
+                        .containsEntry("stdoutStart", "HEAD")
+                        .containsEntry("stderrKept", Integer.toString(cap))
+                        .containsEntry("stderrDropped", Long.toString(errBytes - cap));
+            }
+        }
+
+        @Test
+        @Points(4)
+        @Hint("When the cap cuts a multi-byte character, decoding the kept bytes as they are produces U+FFFD."
+                + " Leave out an incomplete sequence at the end (a CharsetDecoder tells you where it starts).")
+        @DisplayName("a multi-byte UTF-8 character cut by the cap is left out of the text, not turned into garbage")
+        void utf8CharacterCutByTheCap() throws Exception {
+            String text = "añ€😀z"; // 1 + 2 + 3 + 4 + 1 bytes
+            byte[] bytes = text.getBytes(UTF_8);
+            Path file = Files.write(dir.resolve("utf8.txt"), bytes);
+            Path s = script("utf8.sh", "cat \"$1\"", "cat \"$1\" >&2");
+
+            for (int cap = 0; cap <= bytes.length; cap++) {
+                ExecResult result = exec.run(ExecRequest.builder(s.toString(), file.toString()).maxOutputBytes(cap)
+                        .build());
+                String expected = completeCharacters(text, cap);
+                for (CapturedOutput stream : List.of(result.stdout(), result.stderr())) {
+                    String which = stream == result.stdout() ? "stdout" : "stderr";
+                    assertThat(stream.bytes()).as("%s bytes kept with a cap of %d bytes of \"%s\"", which, cap, text)
+                            .isEqualTo(Arrays.copyOf(bytes, cap));
+                    assertThat(stream.text())
+                            .as("%s text with a cap of %d bytes of \"%s\" (a character cut by the cap is left"
+                                    + " out, with no U+FFFD replacement character)", which, cap, text)
+                            .isEqualTo(expected);
+                    assertThat(stream.droppedBytes()).as("%s bytes dropped with a cap of %d", which, cap)
+                            .isEqualTo(bytes.length - cap);
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:3")
+    @DisplayName("Task 3: timeouts and the process tree")
+    class TimeoutsAndTheProcessTree {
+
+        @Test
+        @Points(6)
+        @Hint("Wait with Process.waitFor(timeout); when it expires, stop the child and report timedOut = true."
+                + " Keep what it wrote before.")
+        @DisplayName("a run that exceeds its timeout returns within timeout + grace + 1 s, flagged as timed out")
+        void timeoutIsFlaggedAndBounded() throws Exception {
+            Path s = script("slow.sh", "echo started", "exec sleep 30");
+            Duration timeout = Duration.ofMillis(500);
+            Duration grace = Duration.ofMillis(500);
+
+            long start = System.nanoTime();
+            ExecResult result = exec.run(ExecRequest.builder(s.toString()).timeout(timeout).killGrace(grace).build());
+            long elapsedMs = millisSince(start);
+
+            assertThat(result.timedOut()).as("timedOut() of a `sleep 30` with a 500 ms timeout").isTrue();
+            assertThat(elapsedMs).as("how long run() took, in ms (timeout 500 ms + grace 500 ms + 1 s allowed)")
+                    .isLessThan(timeout.plus(grace).plusSeconds(1).toMillis());
+            assertThat(elapsedMs).as("how long run() took, in ms (it must not stop the child before its timeout)")
+                    .isGreaterThanOrEqualTo(timeout.toMillis() - 50);
+            assertThat(result.stdout().text()).as("the output written before the timeout").isEqualTo("started\n");
+            Processes.awaitAllDead(List.of(result.pid()), Duration.ofSeconds(1));
+        }
+
+        @Test
+        @Points(8)
+        @Hint("Process.destroy() signals only the direct child; its children are re-parented and keep running."
+                + " Snapshot ProcessHandle.descendants() before signalling, and signal all of them.")
+        @DisplayName("on timeout the whole tree dies: the child, its child and its grandchild")
+        void wholeTreeIsKilledOnTimeout() throws Exception {
+            Path pids = dir.resolve("tree.pids");
+            Path root = processTree(pids, false);
+
+            long start = System.nanoTime();
+            ExecResult result = exec.run(ExecRequest.builder(root.toString()).timeout(Duration.ofMillis(1500))
+                    .killGrace(Duration.ofMillis(500)).build());
+            long elapsedMs = millisSince(start);
+
+            List<Long> tree = Processes.readPids(pids);
+            assertThat(tree).as("pids written by the 3 levels of the tree within the 1.5 s timeout").hasSize(3);
+            assertThat(result.timedOut()).as("timedOut() of a tree of scripts ending in `sleep 30`").isTrue();
+            assertThat(elapsedMs).as("how long run() took, in ms (timeout 1.5 s + grace 0.5 s + 1 s allowed)")
+                    .isLessThan(3000);
+            Processes.awaitAllDead(tree, Duration.ofSeconds(1));
+        }
+
+        @Test
+        @Points(3)
+        @Hint("Stop gently first: SIGTERM lets the program clean up, SIGKILL only after the grace period. Note that"
+                + " Process.destroy() also closes your ends of the pipes; ProcessHandle.destroy() only signals.")
+        @DisplayName("on timeout the child first gets SIGTERM, so that it can clean up")
+        void sigtermComesFirst() throws Exception {
+            Path s = script("graceful.sh", "trap 'echo cleaning up; exit 0' TERM", "sleep 30 &", "wait");
+
+            long start = System.nanoTime();
+            ExecResult result = exec.run(ExecRequest.builder(s.toString()).timeout(Duration.ofMillis(500))
+                    .killGrace(Duration.ofMillis(1500)).build());
+            long elapsedMs = millisSince(start);
+
+            assertThat(result.timedOut()).as("timedOut()").isTrue();
+            assertThat(result.stdout().text())
+                    .as("what the script's SIGTERM handler printed (nothing: either it never got SIGTERM, only"
+                            + " SIGKILL, or what it printed after the signal was lost)")
+                    .isEqualTo("cleaning up\n");
+            assertThat(elapsedMs).as("how long run() took, in ms").isLessThan(500 + 1500 + 1000);
+        }
+
+        @Test
+        @Points(5)
+        @Hint("A process may ignore SIGTERM. After killGrace, send SIGKILL (destroyForcibly()) to every process"
+                + " of the tree that is still running.")
+        @DisplayName("a tree that ignores SIGTERM is killed with SIGKILL after the grace period")
+        void sigtermIgnoringTreeIsKilledAfterGrace() throws Exception {
+            Path pids = dir.resolve("stubborn.pids");
+            Path s = script("stubborn.sh", "trap '' TERM", "echo $$ >> " + quote(pids), "sleep 30 &",
+                    "echo $! >> " + quote(pids), "wait");
+            Duration timeout = Duration.ofMillis(500);
+            Duration grace = Duration.ofMillis(700);
+
+            long start = System.nanoTime();
+            ExecResult result = exec.run(ExecRequest.builder(s.toString()).timeout(timeout).killGrace(grace).build());
+            long elapsedMs = millisSince(start);
+
+            List<Long> stubborn = Processes.readPids(pids);
+            assertThat(stubborn).as("pids written by the script and its `sleep`").hasSize(2);
+            assertThat(result.timedOut()).as("timedOut()").isTrue();
+            assertThat(elapsedMs).as("how long run() took, in ms (timeout 500 ms + grace 700 ms + 1 s allowed)")
+                    .isLessThan(timeout.plus(grace).plusSeconds(1).toMillis());
+            Processes.awaitAllDead(stubborn, Duration.ofSeconds(1));
+            assertThat(result.exitCode()).as("exit code of a child killed by SIGKILL (128 + 9)").isEqualTo(137);
+        }
+
+        @Test
+        @Points(4)
+        @Hint("A background process that inherited stdout keeps the pipe open after the child exits, so the"
+                + " reader never sees end-of-file. Once the child has exited, wait for the readers only a little.")
+        @DisplayName("a background process holding the output pipe open does not make run() wait for it")
+        void orphanHoldingThePipeDoesNotHang() throws Exception {
+            Path pids = dir.resolve("orphan.pids");
+            Path s = script("orphan.sh", "sleep 60 &", "echo $! >> " + quote(pids), "echo hi");
+
+            long start = System.nanoTime();
+            ExecResult result = exec.run(ExecRequest.builder(s.toString()).timeout(Duration.ofSeconds(8))
+                    .killGrace(Duration.ofMillis(500)).build());
+            long elapsedMs = millisSince(start);
+
+            assertThat(elapsedMs)
+                    .as("how long run() took, in ms, for a script that exits at once but leaves `sleep 60`"
+                            + " holding its stdout (killGrace 500 ms)")
+                    .isLessThan(2500);
+            assertThat(result.exitCode()).as("exit code of the script").isZero();
+            assertThat(result.stdout().text()).as("its output").isEqualTo("hi\n");
+            assertThat(result.timedOut()).as("timedOut() (the script itself finished at once)").isFalse();
+            assertThat(Processes.readPids(pids)).as("the orphan's pid").hasSize(1);
+            // The orphan left the tree when its parent exited; killLeftoverProcesses() stops it.
+        }
+
+        @Test
+        @Points(4)
+        @Hint("When waitFor() throws InterruptedException, SIGKILL the whole tree at once (the caller is leaving,"
+                + " no grace period) and rethrow.")
+        @DisplayName("a caller interrupted while waiting gets InterruptedException, and the whole tree is killed")
+        void interruptKillsTheTreeAndPropagates() throws Exception {
+            Path pids = dir.resolve("interrupted.pids");
+            Path root = processTree(pids, true); // ignores SIGTERM: only SIGKILL stops it quickly
+            ExecRequest request = ExecRequest.builder(root.toString()).timeout(Duration.ofSeconds(30))
+                    .killGrace(Duration.ofSeconds(5)).build();
+
+            CompletableFuture<ExecResult> outcome = new CompletableFuture<>();
+            Thread caller = Thread.ofPlatform().name("interrupted-caller").start(() -> {
+                try {
+                    outcome.complete(exec.run(request));
+                } catch (Throwable t) {
+                    outcome.completeExceptionally(t);
+                }
+            });
+            try {
+                // Interrupt once the whole tree is running (or stop if run() already returned).
+                await().pollInSameThread().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5))
+                        .until(() -> outcome.isDone() || Processes.readPids(pids).size() == 3);
+                if (outcome.isDone()) {
+                    rethrowStub(outcome);
+                    fail("run() returned before the caller was interrupted, but the tree runs for 30 s: %s",
+                            describe(outcome));
+                }
+                List<Long> tree = Processes.readPids(pids);
+                long interruptedAt = System.nanoTime();
+                caller.interrupt();
+                caller.join(Duration.ofSeconds(4));
+                long elapsedMs = millisSince(interruptedAt);
+
+                assertThat(outcome).as("run() in the interrupted thread (still running 4 s after the interrupt)")
+                        .isDone();
+                assertThat(catchThrowable(outcome::join)).as("how run() ended after its caller was interrupted")
+                        .hasCauseInstanceOf(InterruptedException.class);
+                assertThat(elapsedMs).as("ms between the interrupt and run() returning (kill at once: no grace)")
+                        .isLessThan(2000);
+                Processes.awaitAllDead(tree, Duration.ofSeconds(1));
+            } finally {
+                caller.interrupt();
+                caller.join(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:4")
+    @DisplayName("Task 4: observability and hygiene")
+    class ObservabilityAndHygiene {
+
+        @RegisterExtension
+        final LogCapture log = LogCapture.forLogger(SafeExec.class);
+
+        @Test
+        @Points(5)
+        @Hint("Use SLF4J 2's fluent API: LOG.atInfo().addKeyValue(\"pid\", pid)...log(\"...\"), one event per run,"
+                + " with the types the README lists.")
+        @DisplayName("each run logs one INFO event with argv, pid, exit code, duration, bytes and dropped bytes")
+        void runIsLoggedWithItsFields() throws Exception {
+            Path s = script("report.sh", "printf 0123456789", "printf abc >&2", "exit 7");
+
+            long start = System.nanoTime();
+            ExecResult result = exec.run(ExecRequest.builder(s.toString(), "--verbose").maxOutputBytes(4).build());
+            long elapsedMs = millisSince(start);
+
+            Map<String, Object> kv = LogCapture.keyValues(singleInfoEvent());
+            assertThat(kv.get("argv")).as("the key-value 'argv'").isEqualTo(List.of(s.toString(), "--verbose"));
+            assertField(kv, "pid", Long.class, result.pid());
+            assertField(kv, "exit_code", Integer.class, 7);
+            assertField(kv, "timed_out", Boolean.class, false);
+            assertField(kv, "stdout_bytes", Long.class, 10L);
+            assertField(kv, "stdout_dropped", Long.class, 6L);
+            assertField(kv, "stderr_bytes", Long.class, 3L);
+            assertField(kv, "stderr_dropped", Long.class, 0L);
+            assertThat(kv.get("duration_ms")).as("the key-value 'duration_ms' (a Long)").isInstanceOf(Long.class);
+            assertThat((Long) kv.get("duration_ms")).as("the key-value 'duration_ms'")
+                    .isBetween(0L, elapsedMs + 1);
+        }
+
+        @Test
+        @Points(2)
+        @Hint("A run that timed out is still a run: log its event too, with timed_out = true.")
+        @DisplayName("a run that timed out is logged too, with timed_out = true")
+        void timedOutRunIsLogged() throws Exception {
+            ExecResult result = exec.run(ExecRequest.builder("sleep", "30").timeout(Duration.ofMillis(300))
+                    .killGrace(Duration.ofMillis(300)).build());
+
+            Map<String, Object> kv = LogCapture.keyValues(singleInfoEvent());
+            assertField(kv, "timed_out", Boolean.class, true);
+            assertField(kv, "pid", Long.class, result.pid());
+            assertThat(kv.get("argv")).as("the key-value 'argv'").isEqualTo(List.of("sleep", "30"));
+        }
+
+        @Test
+        @Points(5)
+        @Hint("Redact a copy of argv for the log only: values of secret-looking --name=value, NAME=value and"
+                + " --name value, URL passwords and Authorization headers. The process gets the real values.")
+        @DisplayName("secrets in argv are redacted in the log, but the program receives them unchanged")
+        void secretsAreRedactedInTheLogOnly() throws Exception {
+            Path printArgs = script("print-args.sh", "printf '%s\\0' \"$@\"");
+            String[][] cases = {
+                    {"--password=hunter2", "--password=***"},
+                    {"-token=abc123", "-token=***"},
+                    {"DB_PASSWORD=s3cr3t-db", "DB_PASSWORD=***"},
+                    {"--Api-Key=k-987", "--Api-Key=***"},
+                    {"--token", "--token"}, {"tok-456", "***"},
+                    {"--client-secret", "--client-secret"}, {"cs-789", "***"},
+                    {"https://bob:s3cret-url@db.example.com/x", "https://bob:***@db.example.com/x"},
+                    {"Authorization: Bearer eyJ-jwt", "Authorization: ***"},
+                    {"authorization: Basic Ym9iOnB3", "authorization: ***"},
+                    {"--user=bob", "--user=bob"},
+                    {"--verbose", "--verbose"},
+                    {"--name", "--name"}, {"plain-value", "plain-value"},
+                    {"https://db.example.com/x", "https://db.example.com/x"},
+                    {"MODE=fast", "MODE=fast"},
+            };
+            List<String> argv = new ArrayList<>(List.of(printArgs.toString()));
+            List<String> logged = new ArrayList<>(List.of(printArgs.toString()));
+            for (String[] c : cases) {
+                argv.add(c[0]);
+                logged.add(c[1]);
+            }
+            List<String> secrets = List.of("hunter2", "abc123", "s3cr3t-db", "k-987", "tok-456", "cs-789",
+                    "s3cret-url", "eyJ-jwt", "Ym9iOnB3");
+
+            ExecResult result = exec.run(ExecRequest.builder(argv).build());
+
+            assertThat(nulSeparated(result.stdout().text()))
+                    .as("the arguments the program received (redaction is for the log only)")
+                    .containsExactlyElementsOf(argv.subList(1, argv.size()));
+            ILoggingEvent event = singleInfoEvent();
+            assertThat(LogCapture.keyValues(event).get("argv")).as("the logged 'argv'").isEqualTo(logged);
+            String everything = event.getFormattedMessage() + " " + LogCapture.keyValues(event);
+            for (String secret : secrets) {
+                assertThat(everything).as("the log event (message and key-values)").doesNotContain(secret);
+            }
+        }
+
+        @Test
+        @Points(5)
+        @Hint("Keep no shared mutable state between runs; every run owns its process, buffers and threads.")
+        @DisplayName("50 runs at once from virtual threads each get their own output")
+        void fiftyConcurrentRunsFromVirtualThreads() throws Exception {
+            Path s = script("echo-n.sh", "printf 'out-%s:' \"$1\"", "cat", "printf 'err-%s' \"$1\" >&2");
+            int runs = 50;
+
+            List<Future<ExecResult>> futures = new ArrayList<>();
+            try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < runs; i++) {
+                    String n = Integer.toString(i);
+                    futures.add(executor.submit(() -> exec.run(ExecRequest.builder(s.toString(), n)
+                            .stdin("in-" + n).timeout(Duration.ofSeconds(8)).build())));
+                }
+                List<Long> pids = new ArrayList<>();
+                for (int i = 0; i < runs; i++) {
+                    ExecResult r = get(futures.get(i), Duration.ofSeconds(9));
+                    assertThat(r.stdout().text()).as("stdout of run %d of %d", i, runs).isEqualTo("out-" + i + ":in-" + i);
+                    assertThat(r.stderr().text()).as("stderr of run %d of %d", i, runs).isEqualTo("err-" + i);
+                    assertThat(r.exitCode()).as("exit code of run %d", i).isZero();
+                    assertThat(r.timedOut()).as("timedOut() of run %d", i).isFalse();
+                    pids.add(r.pid());
+                }
+                assertThat(pids).as("the pids of the 50 runs").doesNotHaveDuplicates();
+            }
+            assertThat(log.events(Level.INFO)).as("INFO events logged for %d runs", runs).hasSize(runs);
+        }
+
+        @Test
+        @Points(3)
+        @Hint("Every run must end its threads and close its pipes, also when it timed out or failed to start.")
+        @DisplayName("no thread, process or file descriptor outlives a run, whatever the outcome")
+        void nothingOutlivesARun() throws Exception {
+            LeakCheck leaks = new LeakCheck();
+            LeakCheck.Snapshot before = leaks.snapshot();
+            exec.run(ExecRequest.builder("cat").stdin(randomBytes(200 * KIB, 7)).maxOutputBytes(KIB).build());
+            exec.run(ExecRequest.builder(processTree(dir.resolve("hygiene.pids"), false).toString())
+                    .timeout(Duration.ofMillis(800)).killGrace(Duration.ofMillis(300)).build());
+            thrownBy(CommandNotFoundException.class,
+                    () -> exec.run(ExecRequest.builder("/nonexistent/ops-workbook/tool").build()), "a missing command");
+            thrownBy(IllegalArgumentException.class,
+                    () -> exec.run(ExecRequest.builder("echo", "a\0b").build()), "an argument with a NUL");
+
+            leaks.assertNoLeaksSince(before);
+        }
+
+        private ILoggingEvent singleInfoEvent() {
+            List<ILoggingEvent> events = log.events(Level.INFO);
+            assertThat(events).as("INFO events logged by SafeExec's logger for one run").hasSize(1);
+            return events.getFirst();
+        }
+
+        private static void assertField(Map<String, Object> kv, String key, Class<?> type, Object expected) {
+            assertThat(kv).as("the key-values of the log event (missing '%s')", key).containsKey(key);
+            assertThat(kv.get(key)).as("the key-value '%s' (a %s)", key, type.getSimpleName())
+                    .isInstanceOf(type)
+                    .isEqualTo(expected);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Helpers
+
+    private Path script(String name, String... lines) throws IOException {
+        return TestScripts.write(dir, name, lines);
+    }
+
+    /**
+     * A depth-3 tree: the child runs a grandchild in the background, which runs a great-grandchild that
+     * becomes {@code sleep 30}. Each writes its pid to {@code pids}.
+     */
+    private Path processTree(Path pids, boolean ignoreSigterm) throws IOException {
+        String trap = ignoreSigterm ? "trap '' TERM" : "";
+        Path level3 = script("level3.sh", trap, "echo $$ >> " + quote(pids), "exec sleep 30");
+        Path level2 = script("level2.sh", trap, "echo $$ >> " + quote(pids), quote(level3), "echo level 2 done");
+        return script("level1.sh", trap, "echo $$ >> " + quote(pids), quote(level2) + " &", "wait");
+    }
+
+    private static String quote(Path path) {
+        return "'" + path.toString().replace("'", "'\\''") + "'";
+    }
+
+    private static byte[] randomBytes(int size, long seed) {
+        byte[] bytes = new byte[size];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+
+    private static List<String> nulSeparated(String text) {
+        if (text.isEmpty()) {
+            return List.of();
+        }
+        assertThat(text).as("output of a program printing each argument followed by NUL").endsWith("\0");
+        return List.of(text.substring(0, text.length() - 1).split("\0", -1));
+    }
+
+    private static List<String> lines(String text) {
+        return text.isEmpty() ? List.of() : List.of(text.split("\n"));
+    }
+
+    private static long millisSince(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+
+    /** Longest prefix of {@code text} whose UTF-8 encoding fits in {@code maxBytes}. */
+    private static String completeCharacters(String text, int maxBytes) {
+        int end = 0;
+        while (end < text.length()) {
+            int next = text.offsetByCodePoints(end, 1);
+            if (text.substring(0, next).getBytes(UTF_8).length > maxBytes) {
+                break;
+            }
+            end = next;
+        }
+        return text.substring(0, end);
+    }
+
+    private static void assertSameBytes(String what, byte[] actual, byte[] expected) {
+        int mismatch = Arrays.mismatch(actual, expected);
+        if (mismatch >= 0) {
+            fail("%s: expected the %d bytes the child wrote, got %d bytes, the first difference at byte %d",
+                    what, expected.length, actual.length, mismatch);
+        }
+    }
+
+    private static void assertCapped(String which, CapturedOutput out, byte[] written, int cap, Charset charset) {
+        byte[] head = Arrays.copyOf(written, cap);
+        assertSameBytes(which + " with a cap of " + cap + " bytes (its first " + cap + " bytes)", out.bytes(), head);
+        assertThat(out.droppedBytes()).as("%s bytes dropped: %d written, cap %d", which, written.length, cap)
+                .isEqualTo(written.length - cap);
+        assertThat(out.truncated()).as("%s truncated()", which).isTrue();
+        assertThat(out.totalBytes()).as("%s totalBytes()", which).isEqualTo(written.length);
+        assertThat(out.text().equals(new String(head, charset)))
+                .as("%s text: the kept bytes decoded with the request's charset (%s)", which, charset)
+                .isTrue();
+    }
+
+    private static Map<String, String> resultLine(List<String> lines) {
+        String line = lines.stream().filter(l -> l.startsWith("RESULT ")).findFirst()
+                .orElseThrow(() -> new AssertionError("the child JVM printed no RESULT line: " + lines));
+        Map<String, String> map = new HashMap<>();
+        for (String pair : line.substring("RESULT ".length()).split(" ")) {
+            int eq = pair.indexOf('=');
+            map.put(pair.substring(0, eq), pair.substring(eq + 1));
+        }
+        return map;
+    }
+
+    /**
+     * What {@code call} threw, which must be a {@code type}. A stub's UnsupportedOperationException is
+     * rethrown as it is, so that an unimplemented method fails for that reason.
+     */
+    private static <T extends Throwable> T thrownBy(Class<T> type, ThrowingCallable call, String situation) {
+        Throwable thrown = catchThrowable(call);
+        if (thrown instanceof UnsupportedOperationException stub) {
+            throw stub;
+        }
+        if (thrown == null) {
+            fail("%s: expected %s, but run() returned normally", situation, type.getSimpleName());
+        }
+        if (!type.isInstance(thrown)) {
+            throw new AssertionError(situation + ": expected " + type.getSimpleName() + ", but run() threw " + thrown,
+                    thrown);
+        }
+        return type.cast(thrown);
+    }
+
+    private static ExecResult get(Future<ExecResult> future, Duration timeout) throws Exception {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw e;
+        }
+    }
+
+    private static void rethrowStub(CompletableFuture<?> outcome) {
+        Throwable thrown = catchThrowable(outcome::join);
+        if (thrown != null && thrown.getCause() instanceof UnsupportedOperationException stub) {
+            throw stub;
+        }
+    }
+
+    private static String describe(CompletableFuture<?> outcome) {
+        Throwable thrown = catchThrowable(outcome::join);
+        return thrown == null ? "returned " + outcome.join() : "threw " + thrown.getCause();
+    }
+}
