@@ -134,19 +134,31 @@ public final class GradeReport {
             if (e.get("message") != null && !"pass".equals(e.get("status"))) {
                 out.append(indent(String.valueOf(e.get("message")), "    ")).append('\n');
             }
+            String section = null;
             for (Map<String, Object> t : tests) {
                 if ("pass".equals(t.get("status"))) {
                     continue;
                 }
-                String task = t.get("task_id") == null ? "" : "[task " + t.get("task_id") + "] ";
-                out.append(String.format("  ✗ %s%s  (0/%s)%n", task, t.get("name"), t.get("max_points")));
+                // "Section › test": print each section (a @Nested class, usually a task) once, as a heading.
+                String name = String.valueOf(t.get("name"));
+                int cut = name.indexOf(" › ");
+                String heading = cut < 0 ? null : name.substring(0, cut);
+                if (heading != null && !heading.equals(section)) {
+                    out.append("  ").append(heading).append('\n');
+                }
+                section = heading;
+                String pad = heading == null ? "  " : "    ";
+                String task = t.get("task_id") == null || (heading != null && heading.toLowerCase(java.util.Locale.ROOT)
+                        .startsWith("task " + t.get("task_id"))) ? "" : "[task " + t.get("task_id") + "] ";
+                out.append(String.format("%s✗ %s%s  (0/%s)%n", pad, task, cut < 0 ? name : name.substring(cut + 3),
+                        t.get("max_points")));
                 if (Boolean.TRUE.equals(t.get("not_implemented"))) {
-                    out.append("      not implemented yet: the stub still throws UnsupportedOperationException\n");
+                    out.append(pad).append("    not implemented yet: the stub still throws UnsupportedOperationException\n");
                 } else if (t.get("message") != null) {
-                    out.append(indent(firstLines(String.valueOf(t.get("message")), 8), "      ")).append('\n');
+                    out.append(indent(firstLines(String.valueOf(t.get("message")), 8), pad + "    ")).append('\n');
                 }
                 if (t.get("hint") != null) {
-                    out.append("      hint: ").append(t.get("hint")).append('\n');
+                    out.append(pad).append("    hint: ").append(t.get("hint")).append('\n');
                 }
             }
         }
