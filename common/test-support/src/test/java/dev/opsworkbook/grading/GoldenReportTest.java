@@ -2,13 +2,14 @@ package dev.opsworkbook.grading;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.opsworkbook.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,16 +88,10 @@ class GoldenReportTest {
     }
 
     private static void runInChildJvm(String suite, Path results) throws Exception {
-        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        Path log = results.resolveSibling("child.log");
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classpath, SampleSuiteRunner.class.getName(), suite, results.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        if (!child.waitFor(45, TimeUnit.SECONDS)) {
-            child.destroyForcibly().waitFor();
-            throw new AssertionError("sample suite did not finish; its output:\n" + Files.readString(log));
+        try (ChildJvm child = ChildJvm.builder(SampleSuiteRunner.class).args(suite, results.toString()).start()) {
+            child.awaitExit(Duration.ofSeconds(45));
+            assertThat(results).as("results written by the listener; the child JVM:%s", child.outputForMessage()).exists();
         }
-        assertThat(results).as("results written by the listener; child output:%n%s", Files.readString(log)).exists();
     }
 
     /** Durations vary from run to run; nothing else may. */
