@@ -27,11 +27,16 @@ pass() { passed=$((passed + 1)); echo "  ok    $1"; }
 fail() { failed=$((failed + 1)); echo "  FAIL  $1${2:+ ($2)}"; }
 started=$SECONDS
 
-modules="common/test-support"
-for s in "${slugs[@]}"; do modules="$modules,exercises/$s,solutions/$s"; done
+# With no arguments: the whole reactor (kit, every exercise, the notes); else the named exercises.
+scope=()
+if [ $# -gt 0 ]; then
+    modules="common/test-support"
+    for s in "${slugs[@]}"; do modules="$modules,exercises/$s,solutions/$s"; done
+    scope=(-pl "$modules")
+fi
 
-echo "[1/4] mvn verify: the kit's tests and every reference against its suite"
-if run_maven "$out/mvn-verify.log" -pl "$modules" verify; then
+echo "[1/4] mvn verify: the kit's tests, every reference against its suite, every other module's tests"
+if run_maven "$out/mvn-verify.log" "${scope[@]}" verify; then
     pass "mvn verify"
 else
     fail "mvn verify" "see ${out#"$ROOT"/}/mvn-verify.log"
