@@ -93,7 +93,7 @@ final class BenchReport {
                 current = line.substring("# Benchmark: ".length()).strip();
                 current = current.substring(current.lastIndexOf('.') + 1);
                 failing = false;
-            } else if (line.startsWith("<failure>")) {
+            } else if (line.contains("<failure>")) {
                 failing = true;
             } else if (failing && current != null && line.contains("UnsupportedOperationException")) {
                 stubbed.add(current);
