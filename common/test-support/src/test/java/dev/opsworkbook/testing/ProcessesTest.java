@@ -58,9 +58,13 @@ class ProcessesTest {
 
     @Test
     void aZombieIsNotRunningAlthoughTheJdkSaysItIsAlive() throws Exception {
-        // sh starts `true` in the background and becomes sleep, which never reaps it: `true` is a zombie.
+        // sh starts a child in the background and becomes sleep, which never reaps it: once the child exits it
+        // is a zombie. The child exits only after its parent has become sleep, or sh itself might reap it first.
         Path pidFile = dir.resolve("zombie.pid");
-        Path script = TestScripts.write(dir, "zombie.sh", "true & echo $! > \"$1\"", "exec sleep 30");
+        Path script = TestScripts.write(dir, "zombie.sh",
+                "(while [ \"$(cat /proc/$$/comm)\" != sleep ]; do :; done) &",
+                "echo $! > \"$1\"",
+                "exec sleep 30");
         start(script.toString(), pidFile.toString());
         long zombie = Processes.awaitPids(pidFile, 1, Duration.ofSeconds(5)).getFirst();
 
