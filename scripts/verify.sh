@@ -87,8 +87,10 @@ for s in "${slugs[@]}"; do
         cp -R "$ROOT/solutions/$s/src/main/java" "$work/src"
         cp -R "$bug/src/main/java/." "$work/src/"
         echo "  $s/$name:"
+        # One failing test is enough to catch a bug: stop there instead of sitting out every timeout.
         run_maven "$work/maven.log" -Pgrade -pl "common/test-support,solutions/$s" test \
-            -Dsolution.main.dir="$work/src" -Dsolution.build.dir="$work/target" || true
+            -Dsolution.main.dir="$work/src" -Dsolution.build.dir="$work/target" \
+            -Dsurefire.skipAfterFailureCount=1 || true
         if grading_cli check-caught "$work/target/grading/results.json"; then
             pass "$s: bug '$name' caught"
         else
