@@ -110,5 +110,7 @@ resolve_exercise() {
 
 # The kit's command-line tool (report, checks, bench table), from the kit's compiled classes.
 grading_cli() {
-    "$JAVA_HOME/bin/java" -cp "$ROOT/common/test-support/target/classes" dev.opsworkbook.grading.GradingCli "$@"
+    # UTF-8 whatever the locale: test names and the scoreboard use characters such as › and ✗.
+    "$JAVA_HOME/bin/java" -Dstdout.encoding=UTF-8 -Dstderr.encoding=UTF-8 \
+        -cp "$ROOT/common/test-support/target/classes" dev.opsworkbook.grading.GradingCli "$@"
 }
