@@ -1,0 +1,818 @@
+package dev.opsworkbook.logfollower;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.nio.file.StandardOpenOption.APPEND;
+import static java.nio.file.StandardOpenOption.CREATE;
+import static java.nio.file.StandardOpenOption.CREATE_NEW;
+import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
+import static java.nio.file.StandardOpenOption.WRITE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import dev.opsworkbook.grading.Hint;
+import dev.opsworkbook.grading.Points;
+import dev.opsworkbook.testing.ChildJvm;
+import dev.opsworkbook.testing.LeakCheck;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The grading suite of ex01 log-follower. Every test follows a real file in a temporary directory while
+ * the test (or a writer thread) appends to it, renames, truncates, deletes and recreates it, the way
+ * applications and logrotate do. Nothing sleeps to synchronise: the test waits for the lines it expects,
+ * and "nothing arrives" is checked by waiting a few poll intervals for a line that must not come.
+ */
+@DisplayName("ex01 log-follower: a tail -F that survives log rotation")
+@ExtendWith(LeakCheck.class)
+class LogFollowerTest {
+
+    private static final Duration POLL = Duration.ofMillis(20);
+    /** Long enough for several polls, even on a busy machine: how long "nothing arrives" is watched. */
+    private static final Duration QUIET = POLL.multipliedBy(6);
+    private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(5);
+
+    @TempDir
+    Path dir;
+
+    Path log;
+    private final List<LogFollower> followers = new ArrayList<>();
+
+    @AfterEach
+    void closeFollowers() {
+        followers.forEach(LogFollower::close);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:1")
+    @DisplayName("Task 1: follow a file and deliver its lines")
+    class FollowAndDeliver {
+
+        @Test
+        @Points(6)
+        @Hint("Open the file in start() and remember your offset; each poll, read from the offset to the end of"
+                + " the file and hand every complete line to the queue.")
+        @DisplayName("lines appended after start are delivered in order, exactly once; older lines are skipped")
+        void appendedLinesAreDeliveredInOrderExactlyOnce() throws Exception {
+            log = write("app.log", "old 1\nold 2\n");
+            LogFollower follower = follow(b -> b);
+
+            List<String> expected = numbered("line", 1, 1000);
+            for (int from = 0; from < expected.size(); from += 100) {
+                append(lines(expected.subList(from, from + 100)));
+            }
+
+            assertThat(receive(follower, 1000, "1000 lines appended in 10 writes"))
+                    .as("the lines delivered (the 2 lines present at start must be skipped: start is END)")
+                    .containsExactlyElementsOf(expected);
+            expectNothingMore(follower, "after all 1000 lines were delivered (a line delivered twice?)");
+            assertThat(follower.stats().linesDelivered()).as("stats().linesDelivered()").isEqualTo(1000);
+        }
+
+        @Test
+        @Points(3)
+        @Hint("StartPosition.BEGINNING: the first offset is 0 instead of the size of the file.")
+        @DisplayName("with StartPosition.BEGINNING the lines already in the file come first, then the new ones")
+        void fromBeginningDeliversExistingLinesFirst() throws Exception {
+            log = write("app.log", "old 1\nold 2\nold 3\n");
+            LogFollower follower = follow(b -> b.start(StartPosition.BEGINNING));
+            append("new 1\nnew 2\n");
+
+            assertThat(receive(follower, 5, "3 existing and 2 appended lines"))
+                    .containsExactly("old 1", "old 2", "old 3", "new 1", "new 2");
+        }
+
+        @Test
+        @Points(4)
+        @Hint("A read ends wherever the writer happened to be. Keep the bytes after the last newline and put"
+                + " them in front of the next read; only a newline completes a line.")
+        @DisplayName("a partial line is held until its newline arrives")
+        void partialLineIsHeldUntilItsNewline() throws Exception {
+            log = write("app.log", "");
+            LogFollower follower = follow(b -> b);
+
+            append("half of a");
+            expectNothingMore(follower, "after 'half of a' was written without a newline");
+            append(" line\nthe next one is parti");
+            assertThat(receive(follower, 1, "the completed line")).containsExactly("half of a line");
+            expectNothingMore(follower, "after 'the next one is parti' was written without a newline");
+            append("al\n");
+            assertThat(receive(follower, 1, "the second completed line")).containsExactly("the next one is partial");
+        }
+
+        @Test
+        @Points(3)
+        @Hint("A line ends at LF; drop a CR right before it, also when the CR and the LF came in different reads.")
+        @DisplayName("LF and CRLF both end a line, even when the CR and the LF arrive in different reads")
+        void lfAndCrlfEndLines() throws Exception {
+            log = write("app.log", "");
+            LogFollower follower = follow(b -> b);
+
+            append("unix\nwindows\r\n\r\nempty above, cr inside: a\rb\n");
+            assertThat(receive(follower, 4, "lines ending in LF and CRLF"))
+                    .containsExactly("unix", "windows", "", "empty above, cr inside: a\rb");
+            append("cr at the end of a read\r");
+            expectNothingMore(follower, "after a line ending in CR without its LF");
+            append("\nlast\n");
+
+            assertThat(receive(follower, 2, "a line whose CR and LF came in two writes, then one more"))
+                    .containsExactly("cr at the end of a read", "last");
+        }
+
+        @Test
+        @Points(4)
+        @Hint("Decode a line only once it is complete: a UTF-8 character of 2 to 4 bytes may be split between"
+                + " two reads, and decoding each read on its own turns both halves into U+FFFD.")
+        @DisplayName("a multi-byte UTF-8 character split between two reads is decoded correctly")
+        void utf8CharacterSplitAcrossReads() throws Exception {
+            log = write("app.log", "");
+            LogFollower follower = follow(b -> b);
+            List<String> texts = List.of("Příliš žluťoučký kůň", "ログの回転", "horse 🐎 emoji");
+
+            for (String text : texts) {
+                byte[] bytes = (text + "\n").getBytes(UTF_8);
+                int cut = middleOfACharacter(text);
+                appendBytes(bytes, 0, cut);
+                expectNothingMore(follower, "after the first " + cut + " bytes of '" + text + "'");
+                appendBytes(bytes, cut, bytes.length);
+                assertThat(receive(follower, 1, "'" + text + "' written in two parts cut inside a character"))
+                        .containsExactly(text);
+            }
+        }
+
+        @Test
+        @Points(4)
+        @Hint("Never buffer more than maxLineBytes (+1 for a CR) of one line: deliver its first maxLineBytes"
+                + " bytes, without cutting a character in two, count it, and skip the rest up to the newline.")
+        @DisplayName("a line longer than maxLineBytes is delivered cut to that length and counted")
+        void overLongLineIsCutAndCounted() throws Exception {
+            log = write("app.log", "");
+            LogFollower follower = follow(b -> b.maxLineBytes(100));
+
+            append("x".repeat(100) + "\n");                  // exactly the maximum: kept whole
+            for (int i = 0; i < 10; i++) {
+                append("y".repeat(100_000));                  // 1 MB without a newline, in 10 writes
+            }
+            append("\nshort\n");
+            append("a".repeat(99) + "é" + "tail\r\n");     // é (2 bytes) straddles the 100-byte cut
+
+            assertThat(receive(follower, 4, "a full-length line, a 1 MB line, a short line, a cut character"))
+                    .containsExactly("x".repeat(100), "y".repeat(100), "short", "a".repeat(99));
+            assertThat(follower.stats().linesCut()).as("stats().linesCut() after 2 over-long lines").isEqualTo(2);
+        }
+
+        static Stream<Arguments> invalidOptions() {
+            Path file = Path.of("app.log");
+            return Stream.of(
+                    invalid("a null file", FollowOptions.builder(null), "file"),
+                    invalid("a null start position", FollowOptions.builder(file).start(null), "start"),
+                    invalid("a null poll interval", FollowOptions.builder(file).pollInterval(null), "pollInterval"),
+                    invalid("a zero poll interval", FollowOptions.builder(file).pollInterval(Duration.ZERO),
+                            "pollInterval"),
+                    invalid("a negative poll interval", FollowOptions.builder(file).pollInterval(Duration.ofMillis(-5)),
+                            "pollInterval"),
+                    invalid("maxLineBytes 0", FollowOptions.builder(file).maxLineBytes(0), "maxLineBytes"),
+                    invalid("queueCapacity 0", FollowOptions.builder(file).queueCapacity(0), "queueCapacity"),
+                    invalid("a negative queueCapacity", FollowOptions.builder(file).queueCapacity(-1), "queueCapacity"));
+        }
+
+        private static Arguments invalid(String what, FollowOptions.Builder options, String mention) {
+            return Arguments.of(what, options.build(), mention);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("invalidOptions")
+        @Points(3)
+        @Hint("Check every option in start() before opening anything, and name the option in the message.")
+        @DisplayName("invalid options are rejected with an IllegalArgumentException that names the option")
+        void invalidOptionsAreRejected(String what, FollowOptions options, String mention) {
+            IllegalArgumentException e = thrownBy(IllegalArgumentException.class, () -> LogFollower.start(options),
+                    "starting with " + what);
+            assertThat(e.getMessage()).as("the message of the IllegalArgumentException for %s", what)
+                    .containsIgnoringCase(mention);
+        }
+
+        @Test
+        @Points(3)
+        @Hint("A missing file is fine (it is waited for), but a directory, a path under a regular file or an"
+                + " unreadable file can never be followed: throw an IOException naming the path.")
+        @DisplayName("a directory, a path under a regular file or an unreadable file is rejected with an IOException")
+        void filesThatCannotBeFollowedAreRejected() throws Exception {
+            IOException directory = thrownBy(IOException.class,
+                    () -> LogFollower.start(FollowOptions.builder(dir).build()), "following a directory");
+            assertThat(directory.getMessage()).as("the message for a directory").contains(dir.toString())
+                    .containsIgnoringCase("directory");
+
+            Path plain = write("plain.txt", "not a directory\n");
+            IOException underFile = thrownBy(IOException.class,
+                    () -> LogFollower.start(FollowOptions.builder(plain.resolve("app.log")).build()),
+                    "following plain.txt/app.log where plain.txt is a regular file");
+            assertThat(underFile.getMessage()).as("the message for a path under a regular file").contains("plain.txt");
+
+            Path secret = write("secret.log", "x\n");
+            Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("---------"));
+            if (!Files.isReadable(secret)) { // root reads everything: then there is nothing to check here
+                IOException unreadable = thrownBy(IOException.class,
+                        () -> LogFollower.start(FollowOptions.builder(secret).build()), "following an unreadable file");
+                assertThat(unreadable.getMessage()).as("the message for an unreadable file").contains("secret.log");
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:2")
+    @DisplayName("Task 2: survive every kind of rotation")
+    class SurviveRotation {
+
+        @Test
+        @Points(8)
+        @Hint("Compare the file key (BasicFileAttributes.fileKey(): device and inode) of the name with the one of"
+                + " the file you hold open. When it changes, read the old file to its end first, then open the new"
+                + " one at offset 0 - whatever its size: a size check alone never notices a bigger new file.")
+        @DisplayName("rename + create: the old file is finished first, then a new file longer than the old offset"
+                + " is read from its start")
+        void renameAndCreateWithALongerNewFile() throws Exception {
+            log = write("app.log", "");
+            LogFollower follower = follow(b -> b);
+            try (OutputStream app = Files.newOutputStream(log, APPEND)) {
+                app.write(lines(numbered("old", 1, 3)).getBytes(UTF_8));
+                assertThat(receive(follower, 3, "3 lines before the rotation")).containsExactlyElementsOf(
+                        numbered("old", 1, 3));
+
+                Files.move(log, dir.resolve("app.log.1"), StandardCopyOption.ATOMIC_MOVE);
+                app.write("old 4\nold 5\n".getBytes(UTF_8)); // the application has not reopened yet
+            }
+            Files.writeString(log, lines(numbered("new", 1, 200)), CREATE_NEW); // much longer than the old file
+
+            List<String> expected = new ArrayList<>(List.of("old 4", "old 5"));
+            expected.addAll(numbered("new", 1, 200));
+            assertThat(receive(follower, expected.size(), "the end of the old file, then the new file"))
+                    .as("old 4 and old 5 went to the renamed file before the new one was created: they come first")
+                    .containsExactlyElementsOf(expected);
+            expectNothingMore(follower, "after the new file was read");
+            assertThat(follower.stats().rotations()).as("stats().rotations()").isEqualTo(1);
+        }
+
+        @Test
+        @Points(6)
+        @Hint("copytruncate keeps the same file (same inode) and cuts it to 0 bytes. When the size drops below your"
+                + " offset, start again at 0: staying at the old offset waits until the file grows past it and"
+                + " loses everything before.")
+        @DisplayName("copytruncate: when the file shrinks, it is read again from its start")
+        void copytruncateRestartsAtTheStart() throws Exception {
+            log = write("app.log", "");
+            LogFollower follower = follow(b -> b);
+            append(lines(numbered("before", 1, 5)));
+            assertThat(receive(follower, 5, "5 lines before copytruncate")).hasSize(5);
+
+            Files.copy(log, dir.resolve("app.log.1"));
+            truncate(log);
+            append("after 1\nafter 2\n");
+
+            assertThat(receive(follower, 2, "the lines written after the truncation"))
+                    .containsExactly("after 1", "after 2");
+            assertThat(follower.stats().truncations()).as("stats().truncations()").isEqualTo(1);
+            assertThat(follower.stats().rotations()).as("stats().rotations() (the inode did not change)").isZero();
+        }
+
+        @Test
+        @Points(6)
+        @Hint("Truncated and rewritten past your offset between two polls, the file looks merely grown: same inode,"
+                + " bigger size. Keep a fingerprint of its first bytes (Filebeat does) and compare it each poll.")
+        @DisplayName("truncated and regrown past the old offset between two polls: it is read again from its start")
+        void truncateThenGrowPastTheOldOffset() throws Exception {
+            log = write("app.log", "");
+            // A long interval, so that the truncation and the rewrite (microseconds apart) fall between two polls.
+            LogFollower follower = follow(b -> b.pollInterval(Duration.ofMillis(200)));
+            append(lines(numbered("before", 1, 3)));
+            assertThat(receive(follower, 3, "3 lines before the truncation")).hasSize(3);
+
+            List<String> after = numbered("after", 1, 50); // far longer than the old offset
+            Files.writeString(log, lines(after), TRUNCATE_EXISTING, WRITE);
+
+            assertThat(receive(follower, 50, "the 50 lines that replaced the file's content"))
+                    .as("the rewritten file from its first byte (reading on from the old offset gives a cut line)")
+                    .containsExactlyElementsOf(after);
+            expectNothingMore(follower, "after the rewritten file was read");
+        }
+
+        @Test
+        @Points(4)
+        @Hint("When the name is gone, do not give up (and do not spin or log in a loop): keep polling the name,"
+                + " and follow the new file from its start when it appears.")
+        @DisplayName("a deleted file is waited for and followed from its start when it is created again")
+        void deletedFileIsWaitedForAndFollowedWhenItReappears() throws Exception {
+            log = write("app.log", "");
+            LogFollower follower = follow(b -> b);
+            append("before delete\n");
+            assertThat(receive(follower, 1, "a line before the delete")).containsExactly("before delete");
+
+            Files.delete(log);
+            expectNothingMore(follower, "while the file does not exist");
+            Files.writeString(log, "reborn 1\nreborn 2\n", CREATE_NEW);
+
+            assertThat(receive(follower, 2, "the lines of the recreated file")).containsExactly("reborn 1", "reborn 2");
+        }
+
+        @Test
+        @Points(3)
+        @Hint("A file that does not exist yet is not an error for tail -F: poll for it. A file that appears after"
+                + " start is read from its first line, even with StartPosition.END.")
+        @DisplayName("a file missing at start is waited for, then read from its first line")
+        void missingFileAtStartIsWaitedFor() throws Exception {
+            log = dir.resolve("later.log");
+            LogFollower follower = follow(b -> b);
+
+            expectNothingMore(follower, "while the file does not exist");
+            Files.writeString(log, "first\nsecond\n", CREATE_NEW);
+
+            assertThat(receive(follower, 2, "the lines of the file that appeared")).containsExactly("first", "second");
+        }
+
+        @Test
+        @Points(3)
+        @Hint("Check the name at every poll, not every N polls or only when the old file has been idle for a while.")
+        @DisplayName("a rotation is noticed within a poll interval (asserted within a generous 10 intervals)")
+        void rotationIsNoticedWithinAPollInterval() throws Exception {
+            Duration interval = Duration.ofMillis(100);
+            log = write("app.log", "");
+            LogFollower follower = follow(b -> b.pollInterval(interval));
+            append("before\n");
+            assertThat(receive(follower, 1, "a line before the rotation")).containsExactly("before");
+
+            Files.move(log, dir.resolve("app.log.1"), StandardCopyOption.ATOMIC_MOVE);
+            Files.writeString(log, "after\n", CREATE_NEW);
+            long start = System.nanoTime();
+            assertThat(receive(follower, 1, "the first line of the new file")).containsExactly("after");
+            long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+
+            assertThat(elapsedMs).as("ms between the rotation and the first line of the new file (poll interval %d ms)",
+                    interval.toMillis()).isLessThan(interval.multipliedBy(10).toMillis());
+        }
+
+        @Test
+        @Points(10)
+        @Timeout(20)
+        @Hint("Run your own tests of each rotation kind first. Then check: the old file drained before the switch,"
+                + " offset 0 for a new or rewritten file, the fingerprint reset on restart, no line lost at a buffer"
+                + " or queue boundary.")
+        @DisplayName("stress: 200,000 numbered lines through 52 mixed rotations arrive exactly as 1..N, in order")
+        void stressThroughMixedRotations() throws Exception {
+            log = write("app.log", "");
+            LogFollower follower = follow(b -> b.pollInterval(Duration.ofMillis(5)));
+            RotatingWriter writer = new RotatingWriter(log, 200_000, 52);
+            Thread writerThread = Thread.ofPlatform().name("stress-writer").start(writer);
+            try {
+                long expected = 1;
+                while (expected <= writer.total) {
+                    String line = follower.poll(RECEIVE_TIMEOUT);
+                    writer.rethrowFailure();
+                    if (line == null) {
+                        fail("no line for %d s after line %d of %d (%s)", RECEIVE_TIMEOUT.toSeconds(), expected - 1,
+                                writer.total, writer.describe());
+                    }
+                    if (!line.equals(Long.toString(expected))) {
+                        fail("after line %d the follower delivered '%s' instead of %d (%s)", expected - 1,
+                                abbreviate(line), expected, writer.describe());
+                    }
+                    writer.received(expected++);
+                }
+                writerThread.join(RECEIVE_TIMEOUT);
+                writer.rethrowFailure();
+                expectNothingMore(follower, "after all " + writer.total + " lines were delivered");
+                assertThat(writer.rotationsDone).as("rotations done by the writer").isEqualTo(52);
+            } finally {
+                writer.stop = true;
+                writerThread.interrupt();
+                writerThread.join(RECEIVE_TIMEOUT);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:3")
+    @DisplayName("Task 3: back-pressure and clean shutdown")
+    class BackPressureAndShutdown {
+
+        @Test
+        @Points(8)
+        @Hint("Use a BlockingQueue with the given capacity and put(): when the consumer is behind, the follower"
+                + " waits and the unread lines stay on disk. offer() drops lines; an unbounded queue fills the heap.")
+        @DisplayName("a small queue and a slow consumer: nothing is lost and at most queueCapacity lines are held")
+        void smallQueueAndSlowConsumerLoseNothing() throws Exception {
+            int capacity = 8;
+            int total = 20_000;
+            log = write("app.log", lines(numbered("line", 1, total)));
+            LogFollower follower = follow(b -> b.start(StartPosition.BEGINNING).queueCapacity(capacity));
+
+            long maxHeld = 0;
+            for (int i = 1; i <= total; i++) {
+                String line = follower.poll(RECEIVE_TIMEOUT);
+                assertThat(line).as("line %d of %d (null: nothing arrived for %d s)", i, total,
+                        RECEIVE_TIMEOUT.toSeconds()).isEqualTo("line " + i);
+                long held = Math.max(follower.queuedLines(), follower.stats().linesDelivered() - i);
+                maxHeld = Math.max(maxHeld, held);
+                assertThat(held).as("lines read but not yet taken, after %d taken (queue capacity %d)", i, capacity)
+                        .isLessThanOrEqualTo(capacity + 1);
+                if (i <= 300) {
+                    Thread.sleep(1); // a slow consumer: the follower is far ahead and must wait for it
+                }
+            }
+            assertThat(maxHeld).as("the most lines held at once (the queue must have been full at times)")
+                    .isGreaterThanOrEqualTo(capacity - 1);
+            expectNothingMore(follower, "after all " + total + " lines were taken");
+        }
+
+        @Test
+        @Points(7)
+        @Hint("close() must not wait out the poll interval or a put() on a full queue: interrupt the thread, join it"
+                + " with a bound, and close the file in a finally block.")
+        @DisplayName("close() returns within 1 s, even while sleeping or blocked on a full queue, and releases"
+                + " the file and the thread")
+        void closeIsQuickAndReleasesEverything() throws Exception {
+            log = write("app.log", lines(numbered("line", 1, 100)));
+            LeakCheck leaks = new LeakCheck();
+
+            LeakCheck.Snapshot before = leaks.snapshot();
+            LogFollower sleeping = LogFollower.start(FollowOptions.builder(log).pollInterval(Duration.ofSeconds(30))
+                    .build());
+            assertClosesQuickly(sleeping, "a follower sleeping between two polls (poll interval 30 s)");
+            assertThat(leaks.leaksSince(before)).as("what the sleeping follower left behind right after close()")
+                    .isEmpty();
+
+            before = leaks.snapshot();
+            LogFollower blocked = LogFollower.start(FollowOptions.builder(log).start(StartPosition.BEGINNING)
+                    .queueCapacity(2).pollInterval(POLL).build());
+            await().pollInSameThread().atMost(RECEIVE_TIMEOUT).until(() -> blocked.queuedLines() == 2);
+            assertClosesQuickly(blocked, "a follower blocked on a full queue");
+            assertThat(leaks.leaksSince(before)).as("what the blocked follower left behind right after close()")
+                    .isEmpty();
+            assertThat(Stream.of(blocked.poll(Duration.ZERO), blocked.poll(Duration.ZERO)))
+                    .as("the lines queued before close() (they can still be taken)").containsExactly("line 1", "line 2");
+            blocked.close(); // a second close() is harmless
+        }
+
+        private void assertClosesQuickly(LogFollower follower, String which) {
+            long start = System.nanoTime();
+            follower.close();
+            long elapsedMs = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            assertThat(elapsedMs).as("ms that close() took for %s", which).isLessThan(1000);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:4")
+    @DisplayName("Task 4: the command, and SIGTERM")
+    class TheCommand {
+
+        private static final Pattern SUMMARY = Pattern.compile("(\\d+) lines read");
+
+        @Test
+        @Points(10)
+        @Hint("SIGTERM runs shutdown hooks. In yours: close the follower, let the printing loop empty the queue,"
+                + " flush stdout, print the summary line to stderr - all within the 2 s a container stop allows.")
+        @DisplayName("on SIGTERM the command exits within 2 s with status 143, having printed every line it read")
+        void sigtermPrintsEveryLineReadAndExits() throws Exception {
+            log = write("app.log", "");
+            try (ChildJvm jvm = ChildJvm.builder(LogFollower.class)
+                    .args("--from-beginning", "--poll-ms", "20", log.toString())
+                    .outputDirectory(dir.resolve("child")).start()) {
+                append("1\n");
+                jvm.waitForOutput("1"::equals, Duration.ofSeconds(8));
+                append(lines(IntStream.rangeClosed(2, 100_000).mapToObj(Integer::toString).toList()));
+
+                jvm.sendSigterm();
+                int exit = jvm.awaitExit(Duration.ofSeconds(2));
+
+                failIfTheChildHitAStub(jvm);
+                assertThat(exit).as("exit status after SIGTERM (128 + 15)%s", jvm.outputForMessage()).isEqualTo(143);
+                Matcher summary = SUMMARY.matcher(jvm.stderr());
+                assertThat(summary.find()).as("a summary '<N> lines read' on stderr%s", jvm.outputForMessage())
+                        .isTrue();
+                int read = Integer.parseInt(summary.group(1));
+                List<String> printed = List.of(jvm.stdout().split("\n", -1));
+                assertThat(jvm.stdout()).as("stdout ends with a complete line").endsWith("\n");
+                List<String> expected = IntStream.rangeClosed(1, read).mapToObj(Integer::toString).toList();
+                assertThat(printed.subList(0, printed.size() - 1))
+                        .as("the lines printed: exactly the %d lines it read, in order", read)
+                        .containsExactlyElementsOf(expected);
+            }
+        }
+
+        @Test
+        @Points(5)
+        @Hint("Exit with 2 and the usage for bad arguments, with 1 and the reason for a file that cannot be"
+                + " followed; one line on stderr each, no stack trace.")
+        @DisplayName("bad arguments exit with status 2, a file that cannot be followed with status 1")
+        void badInputExitsWithADocumentedStatus() throws Exception {
+            try (ChildJvm jvm = ChildJvm.builder(LogFollower.class).args(dir.toString())
+                    .outputDirectory(dir.resolve("child-1")).start()) {
+                int exit = jvm.awaitExit(Duration.ofSeconds(8));
+                failIfTheChildHitAStub(jvm);
+                assertThat(exit).as("exit status when FILE is a directory%s", jvm.outputForMessage()).isEqualTo(1);
+                assertThat(jvm.stderr()).as("stderr when FILE is a directory").contains(dir.toString())
+                        .doesNotContain("\tat ");
+            }
+            try (ChildJvm jvm = ChildJvm.builder(LogFollower.class).args("--poll-ms", "soon", "app.log")
+                    .outputDirectory(dir.resolve("child-2")).start()) {
+                int exit = jvm.awaitExit(Duration.ofSeconds(8));
+                failIfTheChildHitAStub(jvm);
+                assertThat(exit).as("exit status for '--poll-ms soon'%s", jvm.outputForMessage()).isEqualTo(2);
+                assertThat(jvm.stderr()).as("stderr for '--poll-ms soon'").contains("--poll-ms").doesNotContain("\tat ");
+            }
+        }
+
+        private static void failIfTheChildHitAStub(ChildJvm jvm) {
+            if (jvm.stderr().contains("UnsupportedOperationException: TODO")) {
+                throw new AssertionError("the child JVM failed:" + jvm.outputForMessage());
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    // Helpers
+
+    private LogFollower follow(UnaryOperator<FollowOptions.Builder> options) throws IOException {
+        LogFollower follower = LogFollower.start(options.apply(FollowOptions.builder(log).pollInterval(POLL)).build());
+        followers.add(follower);
+        return follower;
+    }
+
+    private Path write(String name, String content) throws IOException {
+        return Files.writeString(dir.resolve(name), content);
+    }
+
+    private void append(String text) throws IOException {
+        Files.writeString(log, text, CREATE, APPEND);
+    }
+
+    private void appendBytes(byte[] bytes, int from, int to) throws IOException {
+        try (OutputStream out = Files.newOutputStream(log, CREATE, APPEND)) {
+            out.write(bytes, from, to - from);
+        }
+    }
+
+    private static void truncate(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, WRITE)) {
+            channel.truncate(0);
+        }
+    }
+
+    private static List<String> numbered(String prefix, int from, int to) {
+        return IntStream.rangeClosed(from, to).mapToObj(i -> prefix + " " + i).toList();
+    }
+
+    private static String lines(List<String> lines) {
+        return String.join("\n", lines) + "\n";
+    }
+
+    /** A byte offset inside the first multi-byte character of {@code text}. */
+    private static int middleOfACharacter(String text) {
+        int offset = 0;
+        for (int i = 0; i < text.length(); i = text.offsetByCodePoints(i, 1)) {
+            int size = new String(Character.toChars(text.codePointAt(i))).getBytes(UTF_8).length;
+            if (size > 1) {
+                return offset + size - 1;
+            }
+            offset += size;
+        }
+        throw new IllegalArgumentException("no multi-byte character in " + text);
+    }
+
+    /** Takes {@code n} lines, waiting up to 5 s in all; fails with what did arrive. */
+    private static List<String> receive(LogFollower follower, int n, String what) throws InterruptedException {
+        List<String> got = new ArrayList<>();
+        long deadline = System.nanoTime() + RECEIVE_TIMEOUT.toNanos();
+        while (got.size() < n) {
+            long left = deadline - System.nanoTime();
+            String line = left > 0 ? follower.poll(Duration.ofNanos(left)) : null;
+            if (line == null) {
+                fail("%s: expected %d lines within %d s, received %d: %s", what, n, RECEIVE_TIMEOUT.toSeconds(),
+                        got.size(), abbreviate(got.toString()));
+            }
+            got.add(line);
+        }
+        return got;
+    }
+
+    private static void expectNothingMore(LogFollower follower, String when) throws InterruptedException {
+        String extra = follower.poll(QUIET);
+        assertThat(extra).as("a line delivered %s (expected none)", when).isNull();
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "... (" + text.length() + " chars)";
+    }
+
+    /**
+     * What {@code call} threw, which must be a {@code type}. A stub's UnsupportedOperationException is
+     * rethrown as it is, so that an unimplemented method fails for that reason.
+     */
+    private <T extends Throwable> T thrownBy(Class<T> type, ThrowingCall call, String situation) {
+        Throwable thrown = catchThrowable(() -> {
+            LogFollower follower = call.call();
+            if (follower != null) {
+                followers.add(follower);
+            }
+        });
+        if (thrown instanceof UnsupportedOperationException stub) {
+            throw stub;
+        }
+        if (thrown == null) {
+            fail("%s: expected %s, but start() returned a follower", situation, type.getSimpleName());
+        }
+        if (!type.isInstance(thrown)) {
+            throw new AssertionError(situation + ": expected " + type.getSimpleName() + ", but start() threw "
+                    + thrown, thrown);
+        }
+        return type.cast(thrown);
+    }
+
+    @FunctionalInterface
+    interface ThrowingCall {
+        LogFollower call() throws Exception;
+    }
+
+    /**
+     * Writes {@code total} numbered lines ("1", "2", ...) through {@code rotations} rotations of four kinds
+     * in turn, the way applications and logrotate do them:
+     * <ol>
+     *   <li>rename + create: the application still writes to the renamed file, closes it, and creates a new
+     *       file whose first write is longer than the old file;</li>
+     *   <li>copytruncate: logrotate copies the file and truncates it; the application (O_APPEND) writes on;</li>
+     *   <li>truncate and regrow: the file is rewritten from its start with more bytes than it had;</li>
+     *   <li>delete + create: the application deletes its file and creates a new one.</li>
+     * </ol>
+     * Truncating throws away whatever the follower had not read yet (logrotate's own window of loss), so
+     * before kinds 2 and 3 the writer waits until the consumer has received everything written. Two
+     * rotations within one poll would hide the file in between from any follower that polls the name (GNU
+     * {@code tail -F} included), so before kinds 1 and 4 it waits until the consumer has received the first
+     * line of the current file - but not its last lines: those are still to be read when the name moves.
+     */
+    private static final class RotatingWriter implements Runnable {
+        final long total;
+        final int rotations;
+        private final Path log;
+        private final Object lock = new Object();
+        private volatile long received;
+        private volatile long waitingFor = Long.MAX_VALUE;
+        private volatile Throwable failure;
+        volatile boolean stop;
+        volatile int rotationsDone;
+        private volatile long written;
+        private volatile String lastRotation = "none yet";
+        private long next = 1;
+        private long firstLineOfCurrentFile = 1;
+        private OutputStream out;
+
+        RotatingWriter(Path log, long total, int rotations) {
+            this.log = log;
+            this.total = total;
+            this.rotations = rotations;
+        }
+
+        @Override
+        public void run() {
+            try {
+                out = open(log, APPEND);
+                long perSegment = total / (rotations + 1);
+                for (int r = 0; r <= rotations && !stop; r++) {
+                    writeUpTo(r == rotations ? total : perSegment * (r + 1));
+                    if (r < rotations) {
+                        rotate(r);
+                        firstLineOfCurrentFile = next;
+                        rotationsDone = r + 1;
+                    }
+                }
+                out.close();
+            } catch (Throwable t) {
+                failure = t;
+            }
+        }
+
+        private void rotate(int r) throws IOException, InterruptedException {
+            Path rotated = log.resolveSibling(log.getFileName() + "." + r);
+            switch (r % 4) {
+                case 0 -> {
+                    lastRotation = "rename + create #" + r;
+                    out.flush();
+                    awaitReceived(firstLineOfCurrentFile);
+                    Files.move(log, rotated, StandardCopyOption.ATOMIC_MOVE);
+                    writeUpTo(next + 9); // still going to the renamed file
+                    out.close();
+                    long oldSize = Files.size(rotated);
+                    StringBuilder batch = new StringBuilder();
+                    while (batch.length() <= oldSize + 100) {
+                        batch.append(next++).append('\n');
+                    }
+                    Files.writeString(log, batch, CREATE_NEW);
+                    written = next - 1;
+                    out = open(log, APPEND);
+                }
+                case 1 -> {
+                    lastRotation = "copytruncate #" + r;
+                    out.flush();
+                    awaitReceived(next - 1);
+                    Files.copy(log, rotated);
+                    truncate(log);
+                }
+                case 2 -> {
+                    lastRotation = "truncate and regrow #" + r;
+                    out.flush();
+                    awaitReceived(next - 1);
+                    long oldSize = Files.size(log);
+                    StringBuilder batch = new StringBuilder();
+                    while (batch.length() <= oldSize + 100) {
+                        batch.append(next++).append('\n');
+                    }
+                    Files.writeString(log, batch, TRUNCATE_EXISTING, WRITE);
+                    written = next - 1;
+                }
+                default -> {
+                    lastRotation = "delete + create #" + r;
+                    out.close();
+                    awaitReceived(firstLineOfCurrentFile);
+                    Files.delete(log);
+                    out = open(log, CREATE_NEW, APPEND);
+                }
+            }
+        }
+
+        private void writeUpTo(long last) throws IOException {
+            for (; next <= last; next++) {
+                out.write(Long.toString(next).getBytes(UTF_8));
+                out.write('\n');
+            }
+            written = next - 1;
+        }
+
+        private static OutputStream open(Path file, java.nio.file.OpenOption... options) throws IOException {
+            return new BufferedOutputStream(Files.newOutputStream(file, options), 8192);
+        }
+
+        /** Called by the consumer for each line. */
+        void received(long n) {
+            received = n;
+            if (n >= waitingFor) {
+                synchronized (lock) {
+                    lock.notifyAll();
+                }
+            }
+        }
+
+        private void awaitReceived(long n) throws InterruptedException {
+            waitingFor = n;
+            long deadline = System.nanoTime() + RECEIVE_TIMEOUT.toNanos();
+            synchronized (lock) {
+                while (received < n && !stop) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the consumer did not receive line " + n + " within "
+                                + RECEIVE_TIMEOUT.toSeconds() + " s (it got up to " + received + ")");
+                    }
+                    lock.wait(20);
+                }
+            }
+            waitingFor = Long.MAX_VALUE;
+        }
+
+        void rethrowFailure() {
+            if (failure != null) {
+                throw new AssertionError("the writer failed (" + describe() + ")", failure);
+            }
+        }
+
+        String describe() {
+            return "writer: " + written + " lines written, " + rotationsDone + " rotations done, last: " + lastRotation;
+        }
+    }
+}
