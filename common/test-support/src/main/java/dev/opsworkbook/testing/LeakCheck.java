@@ -77,7 +77,10 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
                     "Reference Handler", "Finalizer", "Signal Dispatcher", "Attach Listener",
                     "Notification Thread", "Common-Cleaner", "Cleaner-\\d+",
                     // JDK: virtual-thread scheduler helpers, the common pool, HTTP keep-alive, JFR.
-                    "VirtualThread-.*", "ForkJoinPool\\.commonPool-worker-\\d+", "ForkJoinPool-\\d+-delayScheduler",
+                    "VirtualThread-.*", "ForkJoinPool\\.commonPool-worker-\\d+",
+                    "ForkJoinPool(-\\d+|\\.commonPool)-delayScheduler",
+                    // JDK: virtual-thread I/O pollers, started the first time a virtual thread blocks on a socket.
+                    "MasterPoller", "Read-Poller", "Write-Poller",
                     "Keep-Alive-Timer", "Keep-Alive-SocketCleaner", "JFR .*",
                     // JUnit: the per-test timeout runs the test in its own thread; the watcher is shared.
                     "junit-timeout-thread-\\d+", "junit-jupiter-timeout-watcher",
