@@ -26,8 +26,9 @@ final class BenchReport {
     private BenchReport() {
     }
 
+    /** {@code p50} is the median of a SampleTime benchmark, NaN for other modes. */
     record Result(String run, String scenario, String impl, String params, double score, double error, String unit,
-                  String mode) {
+                  String mode, double p50) {
         boolean baseline() {
             return impl.startsWith("baseline");
         }
@@ -72,9 +73,12 @@ final class BenchReport {
             String impl = cut < 0 ? method : method.substring(cut + 1);
             Map<String, Object> params = b.get("params") == null ? Map.of() : (Map<String, Object>) b.get("params");
             Map<String, Object> metric = (Map<String, Object>) b.get("primaryMetric");
+            Map<String, Object> percentiles = metric.get("scorePercentiles") instanceof Map<?, ?> m
+                    ? (Map<String, Object>) m : Map.of();
+            double p50 = "sample".equals(b.get("mode")) ? number(percentiles.get("50.0")) : Double.NaN;
             results.add(new Result(run, scenario, impl, new TreeMap<>(params).toString(), number(metric.get("score")),
                     number(metric.get("scoreError")), String.valueOf(metric.get("scoreUnit")),
-                    String.valueOf(b.get("mode"))));
+                    String.valueOf(b.get("mode")), p50));
         }
         return results;
     }
@@ -121,9 +125,10 @@ final class BenchReport {
                 } else {
                     ratios.append("(baseline)");
                 }
-                out.append(String.format(Locale.ROOT, "%-12s %-22s %-28s %-11s %12.3f ± %-7.3f %s %s%n", r.run(),
+                String median = Double.isNaN(r.p50()) ? "" : String.format(Locale.ROOT, " (p50 %.3f)", r.p50());
+                out.append(String.format(Locale.ROOT, "%-12s %-22s %-28s %-11s %12.3f ± %-7.3f %s%s %s%n", r.run(),
                         r.scenario(), r.impl(), r.params().equals("{}") ? "" : r.params(), r.score(), r.error(),
-                        r.unit(), ratios.toString().strip()));
+                        r.unit(), median, ratios.toString().strip()));
             }
         }
         notImplemented.forEach((run, methods) -> methods.forEach(m -> out.append(String.format(Locale.ROOT,

@@ -17,6 +17,9 @@ class BenchReportTest {
                "primaryMetric": {"score": 1100.0, "scoreError": 10.0, "scoreUnit": "us/op"}},
               {"benchmark": "dev.ow.FooBenchmark.spawn_baselineLib", "mode": "avgt", "params": {"size": "8"},
                "primaryMetric": {"score": 1000.0, "scoreError": 12.0, "scoreUnit": "us/op"}},
+              {"benchmark": "dev.ow.FooBenchmark.latency_impl", "mode": "sample",
+               "primaryMetric": {"score": 26.0, "scoreError": 2.0, "scoreUnit": "ms/op",
+                                 "scorePercentiles": {"50.0": 24.5, "90.0": 45.0}}},
               {"benchmark": "dev.ow.FooBenchmark.submit_impl", "mode": "thrpt",
                "primaryMetric": {"score": 450.0, "scoreError": 5.0, "scoreUnit": "ops/ms"}},
               {"benchmark": "dev.ow.FooBenchmark.submit_baselineExecutor", "mode": "thrpt",
@@ -34,7 +37,8 @@ class BenchReportTest {
         assertThat(table).contains("1.10× baselineLib") // 1100 us vs 1000 us: 10% slower
                 .contains("1.11× baselineExecutor") // 450 vs 500 ops/ms: costs 500/450 as much
                 .doesNotContain("× baselineExecutor  1.")
-                .contains("(baseline)");
+                .contains("(baseline)")
+                .contains("(p50 24.500)");
     }
 
     @Test
