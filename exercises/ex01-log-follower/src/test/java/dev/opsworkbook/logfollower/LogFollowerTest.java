@@ -1,5 +1,6 @@
 package dev.opsworkbook.logfollower;
 
+import static dev.opsworkbook.testing.Stubs.rethrowIfChildHitStub;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.nio.file.StandardOpenOption.APPEND;
 import static java.nio.file.StandardOpenOption.CREATE;
@@ -514,7 +515,7 @@ class LogFollowerTest {
                 jvm.sendSigterm();
                 int exit = jvm.awaitExit(Duration.ofSeconds(2));
 
-                failIfTheChildHitAStub(jvm);
+                rethrowIfChildHitStub(jvm);
                 assertThat(exit).as("exit status after SIGTERM (128 + 15)%s", jvm.outputForMessage()).isEqualTo(143);
                 Matcher summary = SUMMARY.matcher(jvm.stderr());
                 assertThat(summary.find()).as("a summary '<N> lines read' on stderr%s", jvm.outputForMessage())
@@ -538,7 +539,7 @@ class LogFollowerTest {
             try (ChildJvm jvm = ChildJvm.builder(LogFollower.class).args(dir.toString())
                     .outputDirectory(dir.resolve("child-1")).start()) {
                 int exit = jvm.awaitExit(Duration.ofSeconds(8));
-                failIfTheChildHitAStub(jvm);
+                rethrowIfChildHitStub(jvm);
                 assertThat(exit).as("exit status when FILE is a directory%s", jvm.outputForMessage()).isEqualTo(1);
                 assertThat(jvm.stderr()).as("stderr when FILE is a directory").contains(dir.toString())
                         .doesNotContain("\tat ");
@@ -546,17 +547,12 @@ class LogFollowerTest {
             try (ChildJvm jvm = ChildJvm.builder(LogFollower.class).args("--poll-ms", "soon", "app.log")
                     .outputDirectory(dir.resolve("child-2")).start()) {
                 int exit = jvm.awaitExit(Duration.ofSeconds(8));
-                failIfTheChildHitAStub(jvm);
+                rethrowIfChildHitStub(jvm);
                 assertThat(exit).as("exit status for '--poll-ms soon'%s", jvm.outputForMessage()).isEqualTo(2);
                 assertThat(jvm.stderr()).as("stderr for '--poll-ms soon'").contains("--poll-ms").doesNotContain("\tat ");
             }
         }
 
-        private static void failIfTheChildHitAStub(ChildJvm jvm) {
-            if (jvm.stderr().contains("UnsupportedOperationException: TODO")) {
-                throw new AssertionError("the child JVM failed:" + jvm.outputForMessage());
-            }
-        }
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -1,5 +1,8 @@
 package dev.opsworkbook.workerpool;
 
+import static dev.opsworkbook.testing.Stubs.rethrowIfChildHitStub;
+import static dev.opsworkbook.testing.Stubs.rethrowIfStub;
+import static dev.opsworkbook.testing.Stubs.thrownBy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assertions.fail;
@@ -716,7 +719,7 @@ class WorkerPoolTest {
             Path output = dir.resolve("output.txt");
             try (ChildJvm jvm = processItems(output, 25, 3, 4, 2, 2000)) {
                 int exit = jvm.awaitExit(Duration.ofSeconds(15));
-                rethrowChildStub(jvm);
+                rethrowIfChildHitStub(jvm);
                 assertThat(exit).as("exit code of ProcessItemsMain after all items%s", jvm.outputForMessage())
                         .isZero();
                 Report report = Report.parse(jvm);
@@ -743,7 +746,7 @@ class WorkerPoolTest {
                 jvm.sendSigterm();
                 int exit = jvm.awaitExit(Duration.ofSeconds(10));
                 long exitMs = millisSince(sigterm);
-                rethrowChildStub(jvm);
+                rethrowIfChildHitStub(jvm);
                 assertThat(exit).as("exit code of ProcessItemsMain after SIGTERM (143: the JVM's own for SIGTERM)%s",
                         jvm.outputForMessage()).isEqualTo(143);
                 assertThat(exitMs).as("ms from SIGTERM to exit with a deadline of %d ms%s", deadlineMs,
@@ -793,7 +796,7 @@ class WorkerPoolTest {
         private static void awaitLines(ChildJvm jvm, Path output, int lines) {
             await().pollInSameThread().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(8)).until(() -> {
                 if (!jvm.process().isAlive()) {
-                    rethrowChildStub(jvm);
+                    rethrowIfChildHitStub(jvm);
                     fail("ProcessItemsMain exited before writing %d lines to its output%s", lines,
                             jvm.outputForMessage());
                 }
@@ -1124,7 +1127,7 @@ class WorkerPoolTest {
             try {
                 result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (ExecutionException e) {
-                rethrowStub(e.getCause());
+                rethrowIfStub(e.getCause());
                 throw new AssertionError(what + ": expected it to return, but it threw " + e.getCause(), e.getCause());
             } catch (TimeoutException e) {
                 fail("%s: still blocked after %d ms", what, timeout.toMillis());
@@ -1136,7 +1139,7 @@ class WorkerPoolTest {
                 Object value = result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                 throw new AssertionError(what + ": expected " + type.getSimpleName() + ", but it returned " + value);
             } catch (ExecutionException e) {
-                rethrowStub(e.getCause());
+                rethrowIfStub(e.getCause());
                 if (!type.isInstance(e.getCause())) {
                     throw new AssertionError(what + ": expected " + type.getSimpleName() + ", but it threw "
                             + e.getCause(), e.getCause());
@@ -1160,7 +1163,7 @@ class WorkerPoolTest {
                 if (outcome.isDone()) {
                     Throwable t = catchThrowable(outcome.result::join);
                     if (t != null) {
-                        rethrowStub(t.getCause());
+                        rethrowIfStub(t.getCause());
                     }
                     fail("%s: expected it to wait for room, but it %s", what, outcome.describe());
                 }
@@ -1200,7 +1203,7 @@ class WorkerPoolTest {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            rethrowStub(e.getCause());
+            rethrowIfStub(e.getCause());
             if (e.getCause() instanceof AssertionError a) {
                 throw a;
             }
@@ -1246,39 +1249,6 @@ class WorkerPoolTest {
         return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
     }
 
-    /**
-     * What {@code call} threw, which must be a {@code type}. A stub's UnsupportedOperationException is
-     * rethrown as it is, so that an unimplemented method fails for that reason.
-     */
-    private static <T extends Throwable> T thrownBy(Class<T> type, ThrowingCallable call, String situation) {
-        Throwable thrown = catchThrowable(call);
-        rethrowStub(thrown);
-        if (thrown == null) {
-            fail("%s: expected %s, but it returned normally", situation, type.getSimpleName());
-        }
-        if (!type.isInstance(thrown)) {
-            throw new AssertionError(situation + ": expected " + type.getSimpleName() + ", but it threw " + thrown,
-                    thrown);
-        }
-        return type.cast(thrown);
-    }
-
-    private static void rethrowStub(Throwable thrown) {
-        if (thrown instanceof UnsupportedOperationException stub) {
-            throw stub;
-        }
-    }
-
-    /** The child JVM failed because ProcessItemsMain (or WorkerPool) is still the skeleton's stub. */
-    private static void rethrowChildStub(ChildJvm jvm) {
-        String stderr = jvm.stderr();
-        int at = stderr.indexOf("UnsupportedOperationException: TODO");
-        if (at >= 0) {
-            String line = stderr.substring(at, Math.max(at, stderr.indexOf('\n', at) < 0 ? stderr.length()
-                    : stderr.indexOf('\n', at)));
-            throw new UnsupportedOperationException("TODO (in the child JVM running ProcessItemsMain): " + line);
-        }
-    }
 
     /** The report ProcessItemsMain printed. */
     record Report(Map<String, Long> counts, List<String> interrupted, List<String> unstarted, List<String> abandoned) {

@@ -1,5 +1,7 @@
 package dev.opsworkbook.safeexec;
 
+import static dev.opsworkbook.testing.Stubs.rethrowIfStub;
+import static dev.opsworkbook.testing.Stubs.thrownBy;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,7 +36,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -585,7 +586,7 @@ class SafeExecTest {
                 await().pollInSameThread().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5))
                         .until(() -> outcome.isDone() || Processes.readPids(pids).size() == 3);
                 if (outcome.isDone()) {
-                    rethrowStub(outcome);
+                    rethrowIfStub(catchThrowable(outcome::join));
                     fail("run() returned before the caller was interrupted, but the tree runs for 30 s: %s",
                             describe(outcome));
                 }
@@ -852,25 +853,6 @@ class SafeExecTest {
         return map;
     }
 
-    /**
-     * What {@code call} threw, which must be a {@code type}. A stub's UnsupportedOperationException is
-     * rethrown as it is, so that an unimplemented method fails for that reason.
-     */
-    private static <T extends Throwable> T thrownBy(Class<T> type, ThrowingCallable call, String situation) {
-        Throwable thrown = catchThrowable(call);
-        if (thrown instanceof UnsupportedOperationException stub) {
-            throw stub;
-        }
-        if (thrown == null) {
-            fail("%s: expected %s, but run() returned normally", situation, type.getSimpleName());
-        }
-        if (!type.isInstance(thrown)) {
-            throw new AssertionError(situation + ": expected " + type.getSimpleName() + ", but run() threw " + thrown,
-                    thrown);
-        }
-        return type.cast(thrown);
-    }
-
     private static ExecResult get(Future<ExecResult> future, Duration timeout) throws Exception {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -882,12 +864,6 @@ class SafeExecTest {
         }
     }
 
-    private static void rethrowStub(CompletableFuture<?> outcome) {
-        Throwable thrown = catchThrowable(outcome::join);
-        if (thrown != null && thrown.getCause() instanceof UnsupportedOperationException stub) {
-            throw stub;
-        }
-    }
 
     private static String describe(CompletableFuture<?> outcome) {
         Throwable thrown = catchThrowable(outcome::join);
