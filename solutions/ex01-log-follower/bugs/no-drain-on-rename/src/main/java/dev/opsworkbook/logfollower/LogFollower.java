@@ -14,8 +14,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,13 +50,12 @@ public final class LogFollower implements AutoCloseable {
 
     private final Path file;
     private final long pollNanos;
-    private final BlockingQueue<String> queue;
+    private final LineQueue queue;
     private final LineSplitter splitter;
     private final ByteBuffer buffer = ByteBuffer.allocate(READ_CHUNK);
     private final Thread thread;
     private volatile boolean closed;
     // Written by the follower thread only.
-    private volatile long linesDelivered;
     private volatile long rotations;
     private volatile long truncations;
     private TrackedFile current;
@@ -66,11 +63,9 @@ public final class LogFollower implements AutoCloseable {
     private LogFollower(FollowOptions options) {
         this.file = options.file();
         this.pollNanos = options.pollInterval().toNanos();
-        this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
-        this.splitter = new LineSplitter(options.maxLineBytes(), line -> {
-            queue.put(line); // blocks while the consumer is behind: the file is the buffer, not the heap
-            linesDelivered++;
-        });
+        this.queue = new LineQueue(options.queueCapacity());
+        // Blocks while the consumer is behind: the file is the buffer, not the heap.
+        this.splitter = new LineSplitter(options.maxLineBytes(), queue::add);
         this.thread = Thread.ofPlatform().name("log-follower " + file.getFileName()).daemon().unstarted(this::run);
     }
 
@@ -92,8 +87,7 @@ public final class LogFollower implements AutoCloseable {
 
     /** The next line, waiting up to {@code timeout} for one; {@code null} if none came. */
     public String poll(Duration timeout) throws InterruptedException {
-        String line = queue.poll(); // the common case under load: no timed wait to set up
-        return line != null ? line : queue.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        return queue.poll(timeout.toNanos());
     }
 
     /** How many lines wait in the queue now (never more than {@code queueCapacity}). */
@@ -103,7 +97,7 @@ public final class LogFollower implements AutoCloseable {
 
     /** The counters now. */
     public FollowerStats stats() {
-        return new FollowerStats(linesDelivered, splitter.linesCut(), rotations, truncations);
+        return new FollowerStats(queue.handedOver(), splitter.linesCut(), rotations, truncations);
     }
 
     /**
@@ -189,6 +183,7 @@ public final class LogFollower implements AutoCloseable {
                         LOG.warn("following {} failed, will retry: {}", file, e.toString());
                     }
                 }
+                queue.handOver(); // whatever was read, before we sleep
                 if (!moreToRead && !closed) {
                     TimeUnit.NANOSECONDS.sleep(pollNanos);
                 }
@@ -249,6 +244,7 @@ public final class LogFollower implements AutoCloseable {
             }
             f.advance(buffer.array(), n);
             splitter.feed(buffer.array(), 0, n);
+            queue.handOver(); // the lines of one read go over together: see LineQueue
         }
     }
 
