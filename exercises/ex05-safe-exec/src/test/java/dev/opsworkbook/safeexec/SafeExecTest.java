@@ -447,7 +447,7 @@ class SafeExecTest {
     class TimeoutsAndTheProcessTree {
 
         @Test
-        @Points(6)
+        @Points(5)
         @Hint("Wait with Process.waitFor(timeout); when it expires, stop the child and report timedOut = true."
                 + " Keep what it wrote before.")
         @DisplayName("a run that exceeds its timeout returns within timeout + grace + 1 s, flagged as timed out")
@@ -470,7 +470,7 @@ class SafeExecTest {
         }
 
         @Test
-        @Points(8)
+        @Points(7)
         @Hint("Process.destroy() signals only the direct child; its children are re-parented and keep running."
                 + " Snapshot ProcessHandle.descendants() before signalling, and signal all of them.")
         @DisplayName("on timeout the whole tree dies: the child, its child and its grandchild")
@@ -510,6 +510,28 @@ class SafeExecTest {
                             + " SIGKILL, or what it printed after the signal was lost)")
                     .isEqualTo("cleaning up\n");
             assertThat(elapsedMs).as("how long run() took, in ms").isLessThan(500 + 1500 + 1000);
+        }
+
+        @Test
+        @Points(2)
+        @Hint("killGrace is the longest a tree may take to die of SIGTERM, not a pause: after SIGTERM, check"
+                + " every few ms whether every process is dead, and go on as soon as they are.")
+        @DisplayName("a tree that dies of SIGTERM at once lets run() return without waiting out the grace period")
+        void graceEndsOnceTheTreeIsDead() throws Exception {
+            Path s = script("obedient.sh", "echo started", "exec sleep 30");
+            Duration timeout = Duration.ofMillis(300);
+            Duration grace = Duration.ofSeconds(6);
+
+            long start = System.nanoTime();
+            ExecResult result = exec.run(ExecRequest.builder(s.toString()).timeout(timeout).killGrace(grace).build());
+            long elapsedMs = millisSince(start);
+
+            assertThat(result.timedOut()).as("timedOut()").isTrue();
+            assertThat(elapsedMs)
+                    .as("how long run() took, in ms, for a `sleep` that dies of the first SIGTERM (timeout 300 ms,"
+                            + " killGrace 6 s: waiting out the whole grace would take 6.3 s)")
+                    .isLessThan(timeout.plusSeconds(2).toMillis());
+            assertThat(result.exitCode()).as("exit code of a child killed by SIGTERM (128 + 15)").isEqualTo(143);
         }
 
         @Test
