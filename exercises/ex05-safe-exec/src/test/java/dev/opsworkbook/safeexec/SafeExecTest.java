@@ -470,7 +470,7 @@ class SafeExecTest {
         }
 
         @Test
-        @Points(7)
+        @Points(6)
         @Hint("Process.destroy() signals only the direct child; its children are re-parented and keep running."
                 + " Snapshot ProcessHandle.descendants() before signalling, and signal all of them.")
         @DisplayName("on timeout the whole tree dies: the child, its child and its grandchild")
@@ -535,7 +535,7 @@ class SafeExecTest {
         }
 
         @Test
-        @Points(5)
+        @Points(4)
         @Hint("A process may ignore SIGTERM. After killGrace, send SIGKILL (destroyForcibly()) to every process"
                 + " of the tree that is still running.")
         @DisplayName("a tree that ignores SIGTERM is killed with SIGKILL after the grace period")
@@ -557,6 +557,27 @@ class SafeExecTest {
                     .isLessThan(timeout.plus(grace).plusSeconds(1).toMillis());
             Processes.awaitAllDead(stubborn, Duration.ofSeconds(1));
             assertThat(result.exitCode()).as("exit code of a child killed by SIGKILL (128 + 9)").isEqualTo(137);
+        }
+
+        @Test
+        @Points(2)
+        @Hint("A tree can grow after your snapshot: here a SIGTERM handler starts a new process. Before SIGKILL,"
+                + " take the descendants again, of every process of the tree that still runs, and kill them all.")
+        @DisplayName("a process started by a SIGTERM handler during the grace period is killed with the rest of the tree")
+        void processStartedDuringTheGraceIsKilledToo() throws Exception {
+            Path pids = dir.resolve("late.pids");
+            Path s = script("late-child.sh", "trap 'sleep 30 & echo $! >> " + quote(pids) + "' TERM",
+                    "echo $$ >> " + quote(pids), "while :; do sleep 0.05; done");
+            Duration timeout = Duration.ofMillis(500);
+            Duration grace = Duration.ofMillis(700);
+
+            ExecResult result = exec.run(ExecRequest.builder(s.toString()).timeout(timeout).killGrace(grace).build());
+
+            List<Long> tree = Processes.readPids(pids);
+            assertThat(tree).as("pids written by the script and by the `sleep 30` its SIGTERM handler started (one"
+                    + " pid only: the script never got SIGTERM)").hasSize(2);
+            assertThat(result.timedOut()).as("timedOut()").isTrue();
+            Processes.awaitAllDead(tree, Duration.ofSeconds(1));
         }
 
         @Test
