@@ -7,6 +7,7 @@ set -euo pipefail
 
 if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
     echo "usage: scripts/verify.sh [EXERCISE...]   (EXERCISE: ex05, 05 or the full slug; none means all)"
+    echo "  VERIFY_JOBS=N   bug-zoo variants run N at a time (default 2)"
     exit 0
 fi
 slugs=()
@@ -26,6 +27,8 @@ passed=0 failed=0
 pass() { passed=$((passed + 1)); echo "  ok    $1"; }
 fail() { failed=$((failed + 1)); echo "  FAIL  $1${2:+ ($2)}"; }
 started=$SECONDS
+jobs=${VERIFY_JOBS:-2}
+case "$jobs" in '' | *[!0-9]* | 0) die 2 "VERIFY_JOBS must be a positive number, was '$jobs'" ;; esac
 
 # With no arguments: the whole reactor (kit, every exercise, the notes); else the named exercises.
 scope=()
@@ -75,29 +78,56 @@ for s in "${slugs[@]}"; do
     fi
 done
 
-echo "[4/4] bug zoo: each known-wrong variant must fail the suite"
+echo "[4/4] bug zoo: each known-wrong variant must fail the suite ($jobs at a time)"
+# Each variant gets its own copy of the sources and its own build directory, so several run at once; the
+# shared kit was built in stage 1 and is only read here. Results are printed in order as they come in.
+variants=()
 for s in "${slugs[@]}"; do
-    bugs_dir="$ROOT/solutions/$s/bugs"
-    [ -d "$bugs_dir" ] || continue
-    for bug in "$bugs_dir"/*/; do
-        [ -d "$bug/src/main/java" ] || continue
-        name=$(basename "$bug")
-        work="$out/bugs/$s/$name"
-        mkdir -p "$work"
-        cp -R "$ROOT/solutions/$s/src/main/java" "$work/src"
-        cp -R "$bug/src/main/java/." "$work/src/"
-        echo "  $s/$name:"
-        # One failing test is enough to catch a bug: stop there instead of sitting out every timeout.
-        run_maven "$work/maven.log" -Pgrade -pl "common/test-support,solutions/$s" test \
-            -Dsolution.main.dir="$work/src" -Dsolution.build.dir="$work/target" \
-            -Dsurefire.skipAfterFailureCount=1 || true
-        if grading_cli check-caught "$work/target/grading/results.json"; then
-            pass "$s: bug '$name' caught"
-        else
-            fail "$s: bug '$name' NOT caught" "see ${work#"$ROOT"/}/maven.log"
-        fi
+    for bug in "$ROOT/solutions/$s/bugs"/*/; do
+        [ -d "$bug/src/main/java" ] && variants+=("$s/$(basename "$bug")")
     done
 done
+
+run_variant() {
+    local s=${1%%/*} name=${1#*/} work="$out/bugs/$1" caught=1
+    mkdir -p "$work"
+    cp -R "$ROOT/solutions/$s/src/main/java" "$work/src"
+    cp -R "$ROOT/solutions/$s/bugs/$name/src/main/java/." "$work/src/"
+    # One failing test is enough to catch a bug: stop there instead of sitting out every timeout.
+    run_maven "$work/maven.log" -Pgrade -pl "common/test-support,solutions/$s" test \
+        -Dsolution.main.dir="$work/src" -Dsolution.build.dir="$work/target" \
+        -Dsurefire.skipAfterFailureCount=1 || true
+    grading_cli check-caught "$work/target/grading/results.json" >"$work/verdict" 2>&1 || caught=0
+    echo "$caught" >"$work/caught"
+}
+
+printed=0
+print_finished() {
+    local v work
+    while [ "$printed" -lt "${#variants[@]}" ]; do
+        v=${variants[$printed]}
+        work="$out/bugs/$v"
+        [ -f "$work/caught" ] || return 0
+        echo "  $v:"
+        cat "$work/verdict"
+        if [ "$(cat "$work/caught")" = 1 ]; then
+            pass "${v%%/*}: bug '${v#*/}' caught"
+        else
+            fail "${v%%/*}: bug '${v#*/}' NOT caught" "see ${work#"$ROOT"/}/maven.log"
+        fi
+        printed=$((printed + 1))
+    done
+}
+
+for v in "${variants[@]}"; do
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+        wait -n || true
+        print_finished
+    done
+    run_variant "$v" &
+done
+wait
+print_finished
 
 echo
 echo "verify took $((SECONDS - started)) s"
