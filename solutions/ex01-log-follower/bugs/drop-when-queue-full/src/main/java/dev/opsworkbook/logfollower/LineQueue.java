@@ -15,6 +15,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class LineQueue {
 
+    // One 64 KiB read holds a few hundred log lines; a bigger batch would only delay the first of them.
     private static final int MAX_BATCH = 512;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -27,8 +28,8 @@ final class LineQueue {
     // The producer's side, touched by the follower thread only.
     private final String[] batch;
     private int batchSize;
-    // How many more lines the batch may take: free slots seen at the last handOver(). Consumers only free
-    // slots meanwhile, so the figure can only be too low, never too high.
+    // How many lines the batch may hold before the next handOver(): the free slots seen at the last one.
+    // Consumers only free slots meanwhile, so the figure can only be too low, never too high.
     private int allowance;
     private volatile long handedOver;
 
