@@ -22,6 +22,18 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @DisplayName("Q11: bounded queues and backpressure")
 class BoundedQueuesTest {
 
+    /** A job that holds its worker until {@code release} opens, counting {@code started} down first. */
+    static Runnable blockUntil(CountDownLatch release, CountDownLatch started) {
+        return () -> {
+            started.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+    }
+
     static void shutdown(ThreadPoolExecutor pool, CountDownLatch release) throws InterruptedException {
         release.countDown();
         pool.shutdown();
@@ -33,15 +45,10 @@ class BoundedQueuesTest {
     void fixedThreadPoolQueueIsUnbounded() throws InterruptedException {
         CountDownLatch release = new CountDownLatch(1);
         ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(1);
+        Runnable stuck = blockUntil(release, new CountDownLatch(1));
         try {
             for (int i = 0; i < 100_000; i++) {
-                pool.execute(() -> {
-                    try {
-                        release.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                pool.execute(stuck);
             }
             assertThat(pool.getQueue()).hasSizeGreaterThanOrEqualTo(99_999);
             assertThat(pool.getQueue().remainingCapacity()).as("room left in the queue").isGreaterThan(2_000_000_000);
@@ -59,14 +66,7 @@ class BoundedQueuesTest {
         ThreadPoolExecutor pool = BoundedQueues.rejectingPool("reject", 2, 3);
         try {
             for (int i = 0; i < 5; i++) {
-                pool.execute(() -> {
-                    running.countDown();
-                    try {
-                        release.await(10, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
+                pool.execute(blockUntil(release, running));
             }
             assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(pool.getQueue()).hasSize(3);
@@ -84,14 +84,7 @@ class BoundedQueuesTest {
         ThreadPoolExecutor pool = BoundedQueues.boundedPool("bp", 1, 1);
         List<String> ranOn = new ArrayList<>();
         try {
-            pool.execute(() -> {
-                running.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
+            pool.execute(blockUntil(release, running));
             assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
             pool.execute(() -> { });                                       // fills the one queue slot
             pool.execute(() -> ranOn.add(Thread.currentThread().getName())); // no room: runs right here
