@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The table {@code scripts/bench.sh} prints: each implementation as a ratio to the library baselines
@@ -61,30 +60,17 @@ final class BenchReport {
         return 0;
     }
 
-    @SuppressWarnings("unchecked")
     static List<Result> parse(String run, String jmhJson) {
         List<Result> results = new ArrayList<>();
-        for (Object o : (List<Object>) Json.parse(jmhJson)) {
-            Map<String, Object> b = (Map<String, Object>) o;
-            String name = String.valueOf(b.get("benchmark"));
-            String method = name.substring(name.lastIndexOf('.') + 1);
+        for (Json.JmhResult b : Json.readJmh(jmhJson)) {
+            String method = b.benchmark().substring(b.benchmark().lastIndexOf('.') + 1);
             int cut = method.indexOf('_');
             String scenario = cut < 0 ? method : method.substring(0, cut);
             String impl = cut < 0 ? method : method.substring(cut + 1);
-            Map<String, Object> params = b.get("params") == null ? Map.of() : (Map<String, Object>) b.get("params");
-            Map<String, Object> metric = (Map<String, Object>) b.get("primaryMetric");
-            Map<String, Object> percentiles = metric.get("scorePercentiles") instanceof Map<?, ?> m
-                    ? (Map<String, Object>) m : Map.of();
-            double p50 = "sample".equals(b.get("mode")) ? number(percentiles.get("50.0")) : Double.NaN;
-            results.add(new Result(run, scenario, impl, new TreeMap<>(params).toString(), number(metric.get("score")),
-                    number(metric.get("scoreError")), String.valueOf(metric.get("scoreUnit")),
-                    String.valueOf(b.get("mode")), p50));
+            results.add(new Result(run, scenario, impl, b.params().toString(), b.score(), b.error(), b.unit(),
+                    b.mode(), b.p50()));
         }
         return results;
-    }
-
-    private static double number(Object o) {
-        return o instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     /** Benchmark methods whose run failed with the skeleton's UnsupportedOperationException. */

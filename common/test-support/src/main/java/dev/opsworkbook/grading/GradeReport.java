@@ -7,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,48 +35,33 @@ public final class GradeReport {
     }
 
     /** The combined report for {@code slugs}, in that order. */
-    public Map<String, Object> build(List<String> slugs) throws IOException {
-        List<Object> entries = new ArrayList<>();
-        long score = 0;
-        long max = 0;
+    public Results.Report build(List<String> slugs) throws IOException {
+        List<Results.Exercise> entries = new ArrayList<>();
         for (String slug : slugs) {
-            Map<String, Object> entry = entry(slug);
-            score += ((Number) entry.get("score")).longValue();
-            max += ((Number) entry.get("max_score")).longValue();
-            entries.add(entry);
+            entries.add(entry(slug));
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("version", 1);
-        report.put("graded", mode);
-        report.put("task", task);
-        report.put("score", score);
-        report.put("max_score", max);
-        report.put("exercises", entries);
-        return report;
+        return new Results.Report(Results.REPORT_FORMAT, mode, task,
+                entries.stream().mapToLong(Results.Exercise::score).sum(),
+                entries.stream().mapToLong(Results.Exercise::maxScore).sum(), entries);
     }
 
-    @SuppressWarnings("unchecked")
-    Map<String, Object> entry(String slug) throws IOException {
+    Results.Exercise entry(String slug) throws IOException {
         Path results = root.resolve(mode).resolve(slug).resolve("target/grading/results.json");
         if (!Files.isRegularFile(results)) {
             return buildError(slug);
         }
-        Map<String, Object> entry = new LinkedHashMap<>((Map<String, Object>) Json.parse(
-                Files.readString(results, StandardCharsets.UTF_8)));
-        entry.put("slug", slug);
-        long max = ((Number) entry.get("max_score")).longValue();
+        Results.Exercise entry = Json.readExercise(Files.readString(results, StandardCharsets.UTF_8)).withSlug(slug);
+        long max = entry.maxScore();
         if (task == null && max != EXERCISE_POINTS) {
             // The expected-inventory rule: removing or disabling tests cannot raise the percentage.
-            entry.put("status", "error");
-            entry.put("message", "the suite holds tests worth " + max + " points, but every exercise is worth "
+            entry = entry.asError("the suite holds tests worth " + max + " points, but every exercise is worth "
                     + EXERCISE_POINTS + ": were tests removed, renamed or disabled? Restore src/test/java from the"
-                    + " original exercise. Graded out of " + EXERCISE_POINTS + ".");
-            entry.put("max_score", Math.max(max, EXERCISE_POINTS));
+                    + " original exercise. Graded out of " + EXERCISE_POINTS + ".", Math.max(max, EXERCISE_POINTS));
         }
         return entry;
     }
 
-    private Map<String, Object> buildError(String slug) {
+    private Results.Exercise buildError(String slug) {
         String modulePath = "/" + mode + "/" + slug + "/";
         Set<String> compiler = new LinkedHashSet<>();
         List<String> other = new ArrayList<>();
@@ -94,10 +77,6 @@ public final class GradeReport {
                 other.add(text);
             }
         }
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("version", 3);
-        entry.put("slug", slug);
-        entry.put("status", "error");
         String message;
         if (!compiler.isEmpty()) {
             message = "compilation failed:\n" + String.join("\n", compiler);
@@ -108,39 +87,32 @@ public final class GradeReport {
             message = "no test results: the build stopped before the tests ran"
                     + (other.isEmpty() ? "" : ":\n" + String.join("\n", other));
         }
-        entry.put("message", message);
-        entry.put("score", 0);
-        entry.put("max_score", task == null ? EXERCISE_POINTS : 0);
-        entry.put("tests", List.of());
-        return entry;
+        return new Results.Exercise(Results.EXERCISE_FORMAT, slug, Results.ERROR, message, 0,
+                task == null ? EXERCISE_POINTS : 0, List.of());
     }
 
     /** The human scoreboard. */
-    @SuppressWarnings("unchecked")
-    public static String scoreboard(Map<String, Object> report) {
+    public static String scoreboard(Results.Report report) {
         StringBuilder out = new StringBuilder();
-        String graded = "solutions".equals(report.get("graded")) ? "reference solutions (solutions/)"
+        String graded = "solutions".equals(report.graded()) ? "reference solutions (solutions/)"
                 : "your code (exercises/)";
         out.append("Ops Workbook grading: ").append(graded);
-        if (report.get("task") != null) {
-            out.append(", task ").append(report.get("task")).append(" only");
+        if (report.task() != null) {
+            out.append(", task ").append(report.task()).append(" only");
         }
         out.append("\n\n");
-        for (Object o : (List<Object>) report.get("exercises")) {
-            Map<String, Object> e = (Map<String, Object>) o;
-            List<Map<String, Object>> tests = (List<Map<String, Object>>) (List<?>) e.get("tests");
-            out.append(String.format("%-32s %4s/%-4s %s%n", e.get("slug"), e.get("score"), e.get("max_score"),
-                    label(e, tests)));
-            if (e.get("message") != null && !"pass".equals(e.get("status"))) {
-                out.append(indent(String.valueOf(e.get("message")), "    ")).append('\n');
+        for (Results.Exercise e : report.exercises()) {
+            out.append(String.format("%-32s %4s/%-4s %s%n", e.slug(), e.score(), e.maxScore(), label(e)));
+            if (e.message() != null && !Results.PASS.equals(e.status())) {
+                out.append(indent(e.message(), "    ")).append('\n');
             }
             String section = null;
-            for (Map<String, Object> t : tests) {
-                if ("pass".equals(t.get("status"))) {
+            for (Results.Test t : e.tests()) {
+                if (t.passed()) {
                     continue;
                 }
                 // "Section › test": print each section (a @Nested class, usually a task) once, as a heading.
-                String name = String.valueOf(t.get("name"));
+                String name = String.valueOf(t.name());
                 int cut = name.indexOf(" › ");
                 String heading = cut < 0 ? null : name.substring(0, cut);
                 if (heading != null && !heading.equals(section)) {
@@ -148,28 +120,29 @@ public final class GradeReport {
                 }
                 section = heading;
                 String pad = heading == null ? "  " : "    ";
-                String task = t.get("task_id") == null || (heading != null && heading.toLowerCase(java.util.Locale.ROOT)
-                        .startsWith("task " + t.get("task_id"))) ? "" : "[task " + t.get("task_id") + "] ";
+                String task = t.taskId() == null || (heading != null && heading.toLowerCase(java.util.Locale.ROOT)
+                        .startsWith("task " + t.taskId())) ? "" : "[task " + t.taskId() + "] ";
                 out.append(String.format("%s✗ %s%s  (0/%s)%n", pad, task, cut < 0 ? name : name.substring(cut + 3),
-                        t.get("max_points")));
-                if (Boolean.TRUE.equals(t.get("not_implemented"))) {
+                        t.maxPoints()));
+                if (t.notImplemented()) {
                     out.append(pad).append("    not implemented yet: the stub still throws UnsupportedOperationException\n");
-                } else if (t.get("message") != null) {
-                    out.append(indent(firstLines(String.valueOf(t.get("message")), 8), pad + "    ")).append('\n');
+                } else if (t.message() != null) {
+                    out.append(indent(firstLines(t.message(), 8), pad + "    ")).append('\n');
                 }
-                if (t.get("hint") != null) {
-                    out.append(pad).append("    hint: ").append(t.get("hint")).append('\n');
+                if (t.hint() != null) {
+                    out.append(pad).append("    hint: ").append(t.hint()).append('\n');
                 }
             }
         }
-        out.append(String.format("%nTotal: %s/%s%n", report.get("score"), report.get("max_score")));
+        out.append(String.format("%nTotal: %s/%s%n", report.score(), report.maxScore()));
         return out.toString();
     }
 
-    private static String label(Map<String, Object> e, List<Map<String, Object>> tests) {
-        long passed = tests.stream().filter(t -> "pass".equals(t.get("status"))).count();
+    private static String label(Results.Exercise e) {
+        List<Results.Test> tests = e.tests();
+        long passed = tests.stream().filter(Results.Test::passed).count();
         String counts = passed + " of " + tests.size() + " tests pass";
-        return switch (String.valueOf(e.get("status"))) {
+        return switch (String.valueOf(e.status())) {
             case "pass" -> "PASS  " + counts;
             case "fail" -> "FAIL  " + counts;
             default -> "ERROR " + (tests.isEmpty() ? "" : counts);
@@ -177,39 +150,34 @@ public final class GradeReport {
     }
 
     /** The Markdown summary for a CI job page. */
-    @SuppressWarnings("unchecked")
-    public static String markdown(Map<String, Object> report) {
+    public static String markdown(Results.Report report) {
         StringBuilder md = new StringBuilder("## Ops Workbook grading: ")
-                .append(report.get("score")).append('/').append(report.get("max_score")).append("\n\n")
+                .append(report.score()).append('/').append(report.maxScore()).append("\n\n")
                 .append("| Exercise | Score | Status |\n|---|---:|---|\n");
-        List<Object> exercises = (List<Object>) report.get("exercises");
-        for (Object o : exercises) {
-            Map<String, Object> e = (Map<String, Object>) o;
-            md.append("| `").append(e.get("slug")).append("` | ").append(e.get("score")).append('/')
-                    .append(e.get("max_score")).append(" | ").append(e.get("status")).append(" |\n");
+        for (Results.Exercise e : report.exercises()) {
+            md.append("| `").append(e.slug()).append("` | ").append(e.score()).append('/')
+                    .append(e.maxScore()).append(" | ").append(e.status()).append(" |\n");
         }
-        for (Object o : exercises) {
-            Map<String, Object> e = (Map<String, Object>) o;
-            List<Map<String, Object>> failing = ((List<Map<String, Object>>) (List<?>) e.get("tests")).stream()
-                    .filter(t -> !"pass".equals(t.get("status"))).toList();
-            if (failing.isEmpty() && e.get("message") == null) {
+        for (Results.Exercise e : report.exercises()) {
+            List<Results.Test> failing = e.tests().stream().filter(t -> !t.passed()).toList();
+            if (failing.isEmpty() && e.message() == null) {
                 continue;
             }
-            md.append("\n<details><summary><code>").append(e.get("slug")).append("</code>: ")
+            md.append("\n<details><summary><code>").append(e.slug()).append("</code>: ")
                     .append(failing.size()).append(" failing</summary>\n\n");
-            if (e.get("message") != null) {
-                md.append("```\n").append(e.get("message")).append("\n```\n\n");
+            if (e.message() != null) {
+                md.append("```\n").append(e.message()).append("\n```\n\n");
             }
-            for (Map<String, Object> t : failing) {
-                md.append("- **").append(escape(String.valueOf(t.get("name")))).append("** (0/")
-                        .append(t.get("max_points")).append(")");
-                if (Boolean.TRUE.equals(t.get("not_implemented"))) {
+            for (Results.Test t : failing) {
+                md.append("- **").append(escape(String.valueOf(t.name()))).append("** (0/")
+                        .append(t.maxPoints()).append(")");
+                if (t.notImplemented()) {
                     md.append(": not implemented yet");
-                } else if (t.get("message") != null) {
-                    md.append(": ").append(escape(firstLines(String.valueOf(t.get("message")), 1)));
+                } else if (t.message() != null) {
+                    md.append(": ").append(escape(firstLines(t.message(), 1)));
                 }
-                if (t.get("hint") != null) {
-                    md.append("<br>_hint:_ ").append(escape(String.valueOf(t.get("hint"))));
+                if (t.hint() != null) {
+                    md.append("<br>_hint:_ ").append(escape(t.hint()));
                 }
                 md.append('\n');
             }
@@ -261,7 +229,7 @@ public final class GradeReport {
             }
         }
         String mavenLog = log != null && Files.isRegularFile(log) ? Files.readString(log) : "";
-        Map<String, Object> report = new GradeReport(root, mode, task, mavenLog).build(slugs);
+        Results.Report report = new GradeReport(root, mode, task, mavenLog).build(slugs);
         out.print(scoreboard(report));
         String markdown = markdown(report);
         if (json != null) {
@@ -277,8 +245,8 @@ public final class GradeReport {
             Files.writeString(Path.of(summary), markdown + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         }
-        if (minScore != null && ((Number) report.get("score")).longValue() < minScore) {
-            out.println("Score " + report.get("score") + " is below --min-score " + minScore + ".");
+        if (minScore != null && report.score() < minScore) {
+            out.println("Score " + report.score() + " is below --min-score " + minScore + ".");
             return 1;
         }
         return 0;

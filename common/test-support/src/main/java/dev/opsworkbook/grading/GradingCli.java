@@ -5,7 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point for the scripts: {@code report}, {@code check-skeleton}, {@code check-caught}, {@code bench}.
+ * Entry point for the scripts: {@code report}, {@code check-skeleton}, {@code check-caught}, {@code compile},
+ * {@code bench}.
  * Exit status: 0 fine, 1 a check failed or the score is below the minimum, 2 usage error.
  */
 public final class GradingCli {
@@ -18,7 +19,7 @@ public final class GradingCli {
 
     static int run(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: GradingCli report|check-skeleton|check-caught|bench ...");
+            System.err.println("usage: GradingCli report|check-skeleton|check-caught|compile|bench ...");
             return 2;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -31,7 +32,8 @@ public final class GradingCli {
                 }
                 yield ok ? 0 : 1;
             }
-            case "check-caught" -> GradingChecks.bugCaught(Path.of(rest.getFirst()), System.out) ? 0 : 1;
+            case "check-caught" -> GradingChecks.checkCaught(rest, System.out);
+            case "compile" -> VariantCompiler.run(rest, System.out);
             case "bench" -> BenchReport.run(rest, System.out);
             default -> {
                 System.err.println("unknown command: " + args[0]);

@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -156,7 +155,7 @@ public final class GradingListener implements TestExecutionListener {
     }
 
     /** "Nested display › test display": enough context to find the test, without the top-level class. */
-    private static String displayPath(TestPlan testPlan, TestIdentifier id) {
+    static String displayPath(TestPlan testPlan, TestIdentifier id) {
         List<String> parts = new ArrayList<>();
         parts.add(id.getDisplayName());
         for (Optional<TestIdentifier> p = testPlan.getParent(id); p.isPresent(); p = testPlan.getParent(p.get())) {
@@ -376,45 +375,29 @@ public final class GradingListener implements TestExecutionListener {
         int max = 0;
         boolean anyFail = false;
         boolean anyNotRun = false;
-        List<Object> tests = new ArrayList<>();
+        List<Results.Test> tests = new ArrayList<>();
         for (Unit u : inventory) {
             max += u.points;
-            if ("pass".equals(u.status)) {
+            if (Results.PASS.equals(u.status)) {
                 score += u.points;
             } else if (u.finished) {
                 anyFail = true;
             } else {
                 anyNotRun = true;
             }
-            Map<String, Object> t = new LinkedHashMap<>();
-            t.put("name", u.name);
-            t.put("status", u.status);
-            t.put("message", u.message);
             String output;
             synchronized (u.output) {
                 output = u.output.isEmpty() ? null : cap(u.output.toString(), MAX_OUTPUT_CHARS);
             }
-            t.put("output", output);
-            t.put("task_id", u.task);
-            t.put("points", "pass".equals(u.status) ? u.points : 0);
-            t.put("max_points", u.points);
-            t.put("duration_ms", u.durationMs);
-            t.put("hint", u.hint);
-            t.put("not_implemented", u.notImplemented);
-            tests.add(t);
+            tests.add(new Results.Test(u.name, u.status, u.message, output, u.task,
+                    Results.PASS.equals(u.status) ? u.points : 0, u.points, u.durationMs, u.hint, u.notImplemented));
         }
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("version", 3);
-        report.put("slug", slug);
-        report.put("status", anyNotRun ? "error" : anyFail ? "fail" : "pass");
         long unfinished = inventory.stream().filter(u -> !u.finished).count();
-        report.put("message", anyNotRun
-                ? unfinished + " of " + inventory.size() + " tests did not finish: the test JVM stopped early"
-                        + " (System.exit, a crash, or the run was killed)"
-                : null);
-        report.put("score", score);
-        report.put("max_score", max);
-        report.put("tests", tests);
+        Results.Exercise report = new Results.Exercise(Results.EXERCISE_FORMAT, slug,
+                anyNotRun ? Results.ERROR : anyFail ? Results.FAIL : Results.PASS,
+                anyNotRun ? unfinished + " of " + inventory.size() + " tests did not finish: the test JVM stopped early"
+                        + " (System.exit, a crash, or the run was killed)" : null,
+                score, max, tests);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");

@@ -5,15 +5,154 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The little JSON the kit needs: writing reports and reading them (and JMH's) back, with no
- * dependency that could clash with an exercise's own Jackson. Objects are {@code Map<String,Object>}
- * in insertion order, arrays {@code List<Object>}, numbers {@link Long} or {@link Double}.
+ * The little JSON the kit needs, and the one place where JSON meets the kit's types: the grading report
+ * ({@link Results}) both ways, and JMH's results. No dependency, so nothing can clash with an exercise's own
+ * Jackson. Untyped values are {@code Map<String,Object>} in insertion order, arrays {@code List<Object>},
+ * numbers {@link Long} or {@link Double}.
  */
 public final class Json {
     private Json() {
     }
+
+    // ---- the grading report ----
+
+    /** {@code results.json} of one exercise, as written by the listener. */
+    public static String write(Results.Exercise exercise) {
+        return write(map(exercise));
+    }
+
+    /** The combined {@code report.json}. */
+    public static String write(Results.Report report) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", report.version());
+        m.put("graded", report.graded());
+        m.put("task", report.task());
+        m.put("score", report.score());
+        m.put("max_score", report.maxScore());
+        m.put("exercises", report.exercises().stream().map(Json::map).toList());
+        return write(m);
+    }
+
+    /** Reads a {@code results.json}; missing fields take their defaults (null, 0, false). */
+    public static Results.Exercise readExercise(String text) {
+        return exercise(object(parse(text), "results"));
+    }
+
+    /** Reads a combined {@code report.json}. */
+    public static Results.Report readReport(String text) {
+        Map<String, Object> m = object(parse(text), "report");
+        return new Results.Report(integer(m.get("version")), string(m.get("graded")),
+                m.get("task") == null ? null : integer(m.get("task")), number(m.get("score")),
+                number(m.get("max_score")), objects(m.get("exercises")).stream().map(Json::exercise).toList());
+    }
+
+    private static Map<String, Object> map(Results.Exercise e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("version", e.version());
+        m.put("slug", e.slug());
+        m.put("status", e.status());
+        m.put("message", e.message());
+        m.put("score", e.score());
+        m.put("max_score", e.maxScore());
+        m.put("tests", e.tests().stream().map(Json::map).toList());
+        return m;
+    }
+
+    private static Map<String, Object> map(Results.Test t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", t.name());
+        m.put("status", t.status());
+        m.put("message", t.message());
+        m.put("output", t.output());
+        m.put("task_id", t.taskId());
+        m.put("points", t.points());
+        m.put("max_points", t.maxPoints());
+        m.put("duration_ms", t.durationMs());
+        m.put("hint", t.hint());
+        m.put("not_implemented", t.notImplemented());
+        return m;
+    }
+
+    private static Results.Exercise exercise(Map<String, Object> m) {
+        return new Results.Exercise(integer(m.get("version")), string(m.get("slug")), string(m.get("status")),
+                string(m.get("message")), number(m.get("score")), number(m.get("max_score")),
+                objects(m.get("tests")).stream().map(Json::test).toList());
+    }
+
+    private static Results.Test test(Map<String, Object> m) {
+        return new Results.Test(string(m.get("name")), string(m.get("status")), string(m.get("message")),
+                string(m.get("output")), m.get("task_id") == null ? null : integer(m.get("task_id")),
+                integer(m.get("points")), integer(m.get("max_points")), number(m.get("duration_ms")),
+                string(m.get("hint")), Boolean.TRUE.equals(m.get("not_implemented")));
+    }
+
+    // ---- JMH's results ----
+
+    /** One benchmark of a JMH JSON result file; {@code p50} is NaN unless the mode is SampleTime. */
+    public record JmhResult(String benchmark, String mode, Map<String, String> params, double score, double error,
+                            String unit, double p50) {
+    }
+
+    /** Reads the file JMH writes with {@code -rf json}. */
+    public static List<JmhResult> readJmh(String text) {
+        List<JmhResult> results = new ArrayList<>();
+        for (Object o : list(parse(text), "JMH results")) {
+            Map<String, Object> b = object(o, "a benchmark");
+            Map<String, String> params = new TreeMap<>();
+            if (b.get("params") != null) {
+                object(b.get("params"), "params").forEach((k, v) -> params.put(k, String.valueOf(v)));
+            }
+            Map<String, Object> metric = object(b.get("primaryMetric"), "primaryMetric");
+            double p50 = "sample".equals(b.get("mode")) && metric.get("scorePercentiles") instanceof Map<?, ?> p
+                    ? decimal(p.get("50.0")) : Double.NaN;
+            results.add(new JmhResult(string(b.get("benchmark")), string(b.get("mode")), params,
+                    decimal(metric.get("score")), decimal(metric.get("scoreError")), string(metric.get("scoreUnit")),
+                    p50));
+        }
+        return results;
+    }
+
+    // ---- untyped values to typed ones ----
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(Object value, String what) {
+        if (value instanceof Map<?, ?> m) {
+            return (Map<String, Object>) m;
+        }
+        throw new IllegalArgumentException(what + " must be a JSON object, was " + value);
+    }
+
+    private static List<?> list(Object value, String what) {
+        if (value instanceof List<?> l) {
+            return l;
+        }
+        throw new IllegalArgumentException(what + " must be a JSON array, was " + value);
+    }
+
+    private static List<Map<String, Object>> objects(Object value) {
+        return value == null ? List.of() : list(value, "a list").stream().map(o -> object(o, "an entry")).toList();
+    }
+
+    private static String string(Object value) {
+        return value == null ? null : value.toString();
+    }
+
+    private static long number(Object value) {
+        return value instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static int integer(Object value) {
+        return Math.toIntExact(number(value));
+    }
+
+    private static double decimal(Object value) {
+        return value instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    // ---- JSON text ----
 
     /** Pretty-prints {@code value} with two-space indentation and a trailing newline. */
     public static String write(Object value) {
