@@ -4,7 +4,11 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,10 +44,12 @@ public final class SuiteRunner {
 
     static final String USAGE = """
             usage: SuiteRunner (--classes DIR | --class NAME) --results FILE --slug SLUG [--only TEST] [--fail-fast]
-                               [--config KEY=VALUE]...
+                               [--verdict FILE [--expect TEST]] [--config KEY=VALUE]...
               --classes DIR   the compiled suite (its test-classes folder); --class NAME: one test class
               --only TEST     run only the test with this report name ("Nested › display name")
               --fail-fast     stop at the first failing test; the rest are reported as skipped
+              --verdict FILE  afterwards, write the bug-zoo verdict there (which test caught the variant, if any;
+                              --expect names the test that should have, as check-caught --expect does)
             Exit status: 0 the suite ran (whatever its results), 2 usage error, 3 --only names no test.""";
 
     /** Surefire's default includes: Test*, *Test, *Tests, *TestCase (nested classes follow their outer class). */
@@ -52,7 +58,7 @@ public final class SuiteRunner {
     private SuiteRunner() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         int status;
         try {
             status = run(args, System.out);
@@ -64,10 +70,12 @@ public final class SuiteRunner {
         System.exit(status); // a runaway test thread must not keep this JVM alive
     }
 
-    static int run(String[] args, PrintStream out) {
+    static int run(String[] args, PrintStream out) throws IOException {
         List<DiscoverySelector> selectors = new ArrayList<>();
         Map<String, String> config = new LinkedHashMap<>();
         String only = null;
+        String expected = null;
+        Path verdict = null;
         boolean failFast = false;
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -78,6 +86,8 @@ public final class SuiteRunner {
                 case "--results" -> config.put(GradingListener.RESULTS_FILE, value(args, ++i, option));
                 case "--slug" -> config.put(GradingListener.SLUG, value(args, ++i, option));
                 case "--only" -> only = value(args, ++i, option);
+                case "--expect" -> expected = value(args, ++i, option);
+                case "--verdict" -> verdict = Path.of(value(args, ++i, option));
                 case "--config" -> {
                     String pair = value(args, ++i, option);
                     int eq = pair.indexOf('=');
@@ -118,6 +128,16 @@ public final class SuiteRunner {
             });
         }
         launcher.execute(execution.build());
+        if (verdict != null) {
+            // Here rather than in another JVM: the bug zoo runs this once per variant. A variant that ends the
+            // JVM early leaves no verdict, and the caller falls back to check-caught on the results file.
+            ByteArrayOutputStream text = new ByteArrayOutputStream();
+            PrintStream to = new PrintStream(text, true, StandardCharsets.UTF_8);
+            boolean caught = GradingChecks.bugCaught(Path.of(config.get(GradingListener.RESULTS_FILE)),
+                    expected != null ? expected : only, to);
+            to.println(caught ? "verdict: caught" : "verdict: not caught");
+            Files.write(verdict, text.toByteArray());
+        }
         return 0;
     }
 

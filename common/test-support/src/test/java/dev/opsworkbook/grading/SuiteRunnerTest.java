@@ -55,8 +55,24 @@ class SuiteRunnerTest {
     }
 
     @Test
+    @DisplayName("with --verdict, writes which test caught the variant, or that none did")
+    void verdict() throws IOException {
+        Path verdict = dir.resolve("verdict");
+
+        assertThat(run("--class", SUITE, "--only", "greets politely", "--verdict", verdict.toString())).isZero();
+        assertThat(Files.readString(verdict)).contains("caught by: greets politely").endsWith("verdict: caught\n");
+
+        assertThat(run("--class", SUITE, "--only", "adds two numbers", "--verdict", verdict.toString())).isZero();
+        assertThat(Files.readString(verdict)).contains("every graded test passed").endsWith("verdict: not caught\n");
+
+        assertThat(run("--class", SUITE, "--fail-fast", "--expect", "multiplies", "--verdict", verdict.toString()))
+                .isZero();
+        assertThat(Files.readString(verdict)).contains("caught by: greets politely", "names: 'multiplies'");
+    }
+
+    @Test
     @DisplayName("with --only and a name no test has, says so and exits 3")
-    void onlyUnknownTest() {
+    void onlyUnknownTest() throws IOException {
         assertThat(run("--class", SUITE, "--only", "greets rudely")).isEqualTo(3);
 
         assertThat(printed.toString(StandardCharsets.UTF_8)).contains("no test named 'greets rudely'");
@@ -80,7 +96,7 @@ class SuiteRunnerTest {
                 .noneMatch(n -> n.matches(SuiteRunner.SUREFIRE_CLASS_NAMES));
     }
 
-    private int run(String... args) {
+    private int run(String... args) throws IOException {
         String[] all = new String[args.length + 4];
         System.arraycopy(args, 0, all, 0, args.length);
         all[args.length] = "--results";

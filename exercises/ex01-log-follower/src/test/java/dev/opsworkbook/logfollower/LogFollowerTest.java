@@ -262,6 +262,9 @@ class LogFollowerTest {
                 + " is read from its start")
         void renameAndCreateWithALongerNewFile() throws Exception {
             log = write("app.log", "");
+            // Much longer than the old file; prepared beforehand and moved into place at once, so that a poll
+            // between the last old lines and the new file is unlikely (such a poll would read them by chance).
+            Path next = write("app.log.next", lines(numbered("new", 1, 200)));
             LogFollower follower = follow(b -> b);
             try (OutputStream app = Files.newOutputStream(log, APPEND)) {
                 app.write(lines(numbered("old", 1, 3)).getBytes(UTF_8));
@@ -270,8 +273,8 @@ class LogFollowerTest {
 
                 Files.move(log, dir.resolve("app.log.1"), StandardCopyOption.ATOMIC_MOVE);
                 app.write("old 4\nold 5\n".getBytes(UTF_8)); // the application has not reopened yet
+                Files.move(next, log, StandardCopyOption.ATOMIC_MOVE);
             }
-            Files.writeString(log, lines(numbered("new", 1, 200)), CREATE_NEW); // much longer than the old file
 
             List<String> expected = new ArrayList<>(List.of("old 4", "old 5"));
             expected.addAll(numbered("new", 1, 200));

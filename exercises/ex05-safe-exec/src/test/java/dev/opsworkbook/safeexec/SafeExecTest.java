@@ -589,7 +589,10 @@ class SafeExecTest {
         @DisplayName("a background process holding the output pipe open does not make run() wait for it")
         void orphanHoldingThePipeDoesNotHang() throws Exception {
             Path pids = dir.resolve("orphan.pids");
-            Path s = script("orphan.sh", "sleep 60 &", "echo $! >> " + quote(pids), "echo hi");
+            // The script lives a moment after "hi": had it exited at once, the JDK could close the pipe for us
+            // (it drains a dead child's pipe when nobody is reading it yet), and a reader that waits for
+            // end-of-file would pass by luck.
+            Path s = script("orphan.sh", "sleep 60 &", "echo $! >> " + quote(pids), "echo hi", "sleep 0.5");
 
             long start = System.nanoTime();
             ExecResult result = exec.run(ExecRequest.builder(s.toString()).timeout(Duration.ofSeconds(8))
