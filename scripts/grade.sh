@@ -60,13 +60,21 @@ for s in "${slugs[@]}"; do
 done
 
 log="$ROOT/target/grading/maven.log"
+# The grader runs the build under its results collector (see the README's integrity section), so the kit
+# must be built first; it is rebuilt only when its sources changed.
+kit_marker="$ROOT/common/test-support/target/classes/dev/opsworkbook/grading/GradingCli.class"
+if [ ! -f "$kit_marker" ] || [ -n "$(find "$ROOT/common/test-support/src/main" "$ROOT/common/test-support/pom.xml" "$ROOT/pom.xml" -newer "$kit_marker" -print -quit)" ]; then
+    echo "Building the grading kit..."
+    run_maven "$ROOT/target/grading/kit-build.log" -q -pl common/test-support compile ||
+        die 2 "the grading kit did not build; see target/grading/kit-build.log"
+fi
 echo "Grading ${slugs[*]} ($mode/) with JDK $JAVA_MAJOR... (build log: ${log#"$ROOT"/})"
 maven_args=(-Pgrade -fae -pl "$modules" test)
 [ -z "$task" ] || maven_args+=("-Dgroups=task:$task" -Dsurefire.failIfNoSpecifiedTests=false)
-run_maven "$log" "${maven_args[@]}" || true # failures are graded below, not fatal here
-
-[ -d "$ROOT/common/test-support/target/classes/dev" ] || die 2 "the grading kit did not build; see $log"
 report_args=(report --root "$ROOT" --mode "$mode" --maven-log "$log" --json "$json" --markdown "$markdown")
 [ -z "$task" ] || report_args+=(--task "$task")
 [ -z "$min_score" ] || report_args+=(--min-score "$min_score")
-grading_cli "${report_args[@]}" "${slugs[@]}"
+# The build's failures are graded by the report, not fatal here.
+# shellcheck disable=SC2016 # "$0" and "$@" belong to the inner bash
+grading_cli "${report_args[@]}" "${slugs[@]}" -- \
+    bash -c '. "$0" && run_maven "$@" || true' "$ROOT/scripts/lib.sh" "$log" "${maven_args[@]}"

@@ -26,12 +26,22 @@ public final class GradeReport {
     private final String mode;
     private final Integer task;
     private final String mavenLog;
+    private final ResultsCollector collector;
 
     public GradeReport(Path root, String mode, Integer task, String mavenLog) {
+        this(root, mode, task, mavenLog, null);
+    }
+
+    /**
+     * With a {@code collector}, each exercise's results file must agree with what its test JVM reported over the
+     * grading channel (see {@link Tampering}); without one, the files are taken as they are.
+     */
+    GradeReport(Path root, String mode, Integer task, String mavenLog, ResultsCollector collector) {
         this.root = root;
         this.mode = mode;
         this.task = task;
         this.mavenLog = mavenLog == null ? "" : mavenLog;
+        this.collector = collector;
     }
 
     /** The combined report for {@code slugs}, in that order. */
@@ -46,11 +56,34 @@ public final class GradeReport {
     }
 
     Results.Exercise entry(String slug) throws IOException {
+        return entryFromResults(slug).withFlags(SourceScan.flags(root.resolve(mode).resolve(slug)));
+    }
+
+    private Results.Exercise entryFromResults(String slug) throws IOException {
         Path results = root.resolve(mode).resolve(slug).resolve("target/grading/results.json");
-        if (!Files.isRegularFile(results)) {
+        Results.Exercise file = null;
+        boolean garbled = false;
+        if (Files.isRegularFile(results)) {
+            try {
+                file = Json.readExercise(Files.readString(results, StandardCharsets.UTF_8)).withSlug(slug);
+            } catch (IllegalArgumentException | ClassCastException e) {
+                garbled = true; // without a channel, a garbled file counts as a missing one
+            }
+        }
+        if (collector != null) {
+            ResultsCollector.Stream stream = collector.stream(slug);
+            if (stream == null && file == null && !garbled) {
+                return buildError(slug); // nothing ran: a compile error, or the build stopped earlier
+            }
+            String why = garbled ? "the results file is no longer valid JSON" : Tampering.disagreement(file, stream);
+            if (why != null) {
+                return Tampering.tampered(slug, stream, why, task == null ? EXERCISE_POINTS : 0);
+            }
+        }
+        if (file == null) {
             return buildError(slug);
         }
-        Results.Exercise entry = Json.readExercise(Files.readString(results, StandardCharsets.UTF_8)).withSlug(slug);
+        Results.Exercise entry = file;
         long max = entry.maxScore();
         if (task == null && max != EXERCISE_POINTS) {
             // The expected-inventory rule: removing or disabling tests cannot raise the percentage.
@@ -106,6 +139,10 @@ public final class GradeReport {
             if (e.message() != null && !Results.PASS.equals(e.status())) {
                 out.append(indent(e.message(), "    ")).append('\n');
             }
+            if (!e.flags().isEmpty()) {
+                out.append("  flagged for review (no points taken): the code reaches for the grader\n");
+                e.flags().forEach(f -> out.append("    ").append(f).append('\n'));
+            }
             String section = null;
             for (Results.Test t : e.tests()) {
                 if (t.passed()) {
@@ -156,17 +193,21 @@ public final class GradeReport {
                 .append("| Exercise | Score | Status |\n|---|---:|---|\n");
         for (Results.Exercise e : report.exercises()) {
             md.append("| `").append(e.slug()).append("` | ").append(e.score()).append('/')
-                    .append(e.maxScore()).append(" | ").append(e.status()).append(" |\n");
+                    .append(e.maxScore()).append(" | ").append(e.status())
+                    .append(e.flags().isEmpty() ? "" : ", flagged for review").append(" |\n");
         }
         for (Results.Exercise e : report.exercises()) {
             List<Results.Test> failing = e.tests().stream().filter(t -> !t.passed()).toList();
-            if (failing.isEmpty() && e.message() == null) {
+            if (failing.isEmpty() && e.message() == null && e.flags().isEmpty()) {
                 continue;
             }
             md.append("\n<details><summary><code>").append(e.slug()).append("</code>: ")
                     .append(failing.size()).append(" failing</summary>\n\n");
             if (e.message() != null) {
                 md.append("```\n").append(e.message()).append("\n```\n\n");
+            }
+            for (String flag : e.flags()) {
+                md.append("- flagged for review: ").append(escape(flag)).append('\n');
             }
             for (Results.Test t : failing) {
                 md.append("- **").append(escape(String.valueOf(t.name()))).append("** (0/")
@@ -204,7 +245,8 @@ public final class GradeReport {
 
     /**
      * {@code report --root DIR --mode exercises|solutions [--task N] [--maven-log F] --json F --markdown F
-     * [--min-score N] SLUG...}.
+     * [--min-score N] SLUG... [-- COMMAND...]}: with a command (the grading build), runs it under a results
+     * collector first, and checks every results file against what the test JVMs reported.
      */
     static int report(List<String> args, PrintStream out) throws IOException {
         Path root = Path.of(".");
@@ -215,8 +257,13 @@ public final class GradeReport {
         Path md = null;
         Long minScore = null;
         List<String> slugs = new ArrayList<>();
+        List<String> command = List.of();
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
+            if (a.equals("--")) {
+                command = args.subList(i + 1, args.size());
+                break;
+            }
             switch (a) {
                 case "--root" -> root = Path.of(args.get(++i));
                 case "--mode" -> mode = args.get(++i);
@@ -228,8 +275,28 @@ public final class GradeReport {
                 default -> slugs.add(a);
             }
         }
-        String mavenLog = log != null && Files.isRegularFile(log) ? Files.readString(log) : "";
-        Results.Report report = new GradeReport(root, mode, task, mavenLog).build(slugs);
+        Results.Report report;
+        if (command.isEmpty()) {
+            report = new GradeReport(root, mode, task, read(log), null).build(slugs);
+        } else {
+            // The grading run happens under this process's results collector; the report is made from both.
+            try (ResultsCollector collector = new ResultsCollector()) {
+                // The build may rewrite the kit's class files (code under test can too): load ours first.
+                preloadGradingClasses();
+                ProcessBuilder build = new ProcessBuilder(command).inheritIO();
+                build.environment().put(ResultsStream.COLLECTOR_ENV, Integer.toString(collector.port()));
+                Process run = build.start();
+                try {
+                    run.waitFor();
+                } catch (InterruptedException e) {
+                    run.destroyForcibly();
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while grading", e);
+                }
+                collector.close(); // no stream may change once the report is being made
+                report = new GradeReport(root, mode, task, read(log), collector).build(slugs);
+            }
+        }
         out.print(scoreboard(report));
         String markdown = markdown(report);
         if (json != null) {
@@ -250,6 +317,34 @@ public final class GradeReport {
             return 1;
         }
         return 0;
+    }
+
+    /** Loads every class of this package now, so none can be swapped on disk before the report is made. */
+    private static void preloadGradingClasses() throws IOException {
+        Path classes;
+        try {
+            classes = Path.of(GradeReport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return;
+        }
+        Path dir = classes.resolve(GradeReport.class.getPackageName().replace('.', '/'));
+        if (!Files.isDirectory(dir)) {
+            return; // running from a jar: its entries are read when opened, and the jar is not the build's output
+        }
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".class")).toList()) {
+                String name = f.getFileName().toString();
+                try {
+                    Class.forName(GradeReport.class.getPackageName() + "." + name.substring(0, name.length() - 6));
+                } catch (ClassNotFoundException | LinkageError e) {
+                    // a class that needs JUnit (the listener, the runner): the report never uses it
+                }
+            }
+        }
+    }
+
+    private static String read(Path log) throws IOException {
+        return log != null && Files.isRegularFile(log) ? Files.readString(log) : "";
     }
 
     private static void write(Path file, String text) throws IOException {

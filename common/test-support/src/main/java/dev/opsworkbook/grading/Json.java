@@ -58,6 +58,9 @@ public final class Json {
         m.put("score", e.score());
         m.put("max_score", e.maxScore());
         m.put("tests", e.tests().stream().map(Json::map).toList());
+        if (!e.flags().isEmpty()) {
+            m.put("flags", e.flags());
+        }
         return m;
     }
 
@@ -79,7 +82,8 @@ public final class Json {
     private static Results.Exercise exercise(Map<String, Object> m) {
         return new Results.Exercise(integer(m.get("version")), string(m.get("slug")), string(m.get("status")),
                 string(m.get("message")), number(m.get("score")), number(m.get("max_score")),
-                objects(m.get("tests")).stream().map(Json::test).toList());
+                objects(m.get("tests")).stream().map(Json::test).toList(),
+                m.get("flags") == null ? List.of() : list(m.get("flags"), "flags").stream().map(String::valueOf).toList());
     }
 
     private static Results.Test test(Map<String, Object> m) {

@@ -20,20 +20,33 @@ public final class Results {
         }
     }
 
-    /** One exercise's {@code results.json}. */
+    /**
+     * One exercise's {@code results.json}; in the combined report also its {@code flags}: what the scan of the
+     * learner's sources found reaching for the grader (written only when there are some).
+     */
     public record Exercise(int version, String slug, String status, String message, long score, long maxScore,
-                           List<Test> tests) {
+                           List<Test> tests, List<String> flags) {
         public Exercise {
             tests = List.copyOf(tests);
+            flags = List.copyOf(flags);
+        }
+
+        public Exercise(int version, String slug, String status, String message, long score, long maxScore,
+                List<Test> tests) {
+            this(version, slug, status, message, score, maxScore, tests, List.of());
         }
 
         public Exercise withSlug(String newSlug) {
-            return new Exercise(version, newSlug, status, message, score, maxScore, tests);
+            return new Exercise(version, newSlug, status, message, score, maxScore, tests, flags);
+        }
+
+        public Exercise withFlags(List<String> newFlags) {
+            return new Exercise(version, slug, status, message, score, maxScore, tests, newFlags);
         }
 
         /** The same results, marked {@code error} with {@code why}, graded out of {@code outOf} points. */
         public Exercise asError(String why, long outOf) {
-            return new Exercise(version, slug, ERROR, why, score, outOf, tests);
+            return new Exercise(version, slug, ERROR, why, score, outOf, tests, flags);
         }
     }
 

@@ -80,6 +80,7 @@ public final class ChildJvm implements AutoCloseable {
         private final List<String> args = new ArrayList<>();
         private Path workingDirectory;
         private Path outputDirectory;
+        private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
         private Builder(String mainClass) {
             this.mainClass = Objects.requireNonNull(mainClass, "mainClass");
@@ -94,6 +95,12 @@ public final class ChildJvm implements AutoCloseable {
         /** Arguments passed to {@code main}. */
         public Builder args(String... args) {
             this.args.addAll(Arrays.asList(args));
+            return this;
+        }
+
+        /** An environment variable for the child, on top of this JVM's environment. */
+        public Builder environment(String name, String value) {
+            this.environment.put(name, value);
             return this;
         }
 
@@ -135,6 +142,7 @@ public final class ChildJvm implements AutoCloseable {
             if (workingDirectory != null) {
                 builder.directory(workingDirectory.toFile());
             }
+            builder.environment().putAll(environment);
             return new ChildJvm(builder.start(), dir, owns, out, err, List.copyOf(command));
         }
     }

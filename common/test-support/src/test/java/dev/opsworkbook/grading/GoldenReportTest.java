@@ -50,6 +50,46 @@ class GoldenReportTest {
         assertGolden(name, normalize(Files.readString(results)));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "attack-shutdown-hook,       ShutdownHookAttackSuite,    0, error",
+        "attack-rewrites-during-run, RewritesAttackSuite,        0, error",
+        "attack-raw-output,          RawOutputAttackSuite,      50, fail",
+        "attack-another-grader,      AnotherGraderAttackSuite,   0, error",
+        "attack-deletes-results,     DeletesResultsAttackSuite,  0, error",
+        "honest-with-channel,        SomeFailSuite,             40, fail",
+    })
+    @Timeout(60)
+    @DisplayName("of code that attacks the grader scores what was earned, or is an error worth 0, never more")
+    void attack(String name, String suite, int score, String status) throws Exception {
+        Path module = dir.resolve("exercises/sample");
+        Path results = module.resolve("target/grading/results.json");
+        Files.createDirectories(results.getParent());
+        Results.Exercise entry;
+        try (ResultsCollector collector = new ResultsCollector()) {
+            try (ChildJvm child = ChildJvm.builder(SuiteRunner.class)
+                    .args("--class", "dev.opsworkbook.grading.samples." + suite, "--results", results.toString(),
+                            "--slug", "sample", "--config", "junit.jupiter.execution.timeout.default=1 s")
+                    .workingDirectory(module)
+                    .environment(ResultsStream.COLLECTOR_ENV, Integer.toString(collector.port()))
+                    .start()) {
+                child.awaitExit(Duration.ofSeconds(45));
+            }
+            collector.close();
+            entry = new GradeReport(dir, "exercises", null, "", collector).entry("sample");
+        }
+
+        assertThat(entry.score()).as(entry.message()).isEqualTo(score);
+        assertThat(entry.status()).isEqualTo(status);
+        if (status.equals("error")) {
+            assertThat(entry.message()).startsWith(Tampering.MODIFIED);
+        } else {
+            assertThat(entry).as("an honest file agrees with the channel, and is reported as it is")
+                    .isEqualTo(Json.readExercise(Files.readString(results)).withSlug("sample"));
+        }
+        assertGolden(name, normalize(Json.write(entry)));
+    }
+
     @Test
     @DisplayName("of a learner's compile error is an error worth 0 points, with the compiler's message")
     void compileError() throws IOException {

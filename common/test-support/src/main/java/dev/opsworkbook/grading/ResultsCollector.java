@@ -1,0 +1,135 @@
+package dev.opsworkbook.grading;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The grader's side of the grading channel: a loopback server, in the grader's own process, that receives each
+ * test JVM's results as they happen ({@link ResultsStream}). After the run, what it holds is compared with the
+ * {@code results.json} the listener wrote; code under test that rewrote, deleted or forged that file, or opened a
+ * second stream for the same exercise, is caught by the difference.
+ */
+final class ResultsCollector implements AutoCloseable {
+
+    /** What one exercise's test JVM reported. */
+    static final class Stream {
+        final Map<String, Integer> plan = new LinkedHashMap<>();
+        final Map<String, String> results = new LinkedHashMap<>();
+        int connections;
+        boolean ended;
+
+        synchronized long score() {
+            return plan.entrySet().stream().filter(e -> Results.PASS.equals(results.get(e.getKey())))
+                    .mapToLong(Map.Entry::getValue).sum();
+        }
+    }
+
+    private final ServerSocket server;
+    private final Map<String, Stream> streams = new ConcurrentHashMap<>();
+    private final List<Thread> readers = new ArrayList<>();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    ResultsCollector() throws IOException {
+        server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        acceptor = Thread.ofPlatform().daemon().name("results-collector").start(this::acceptAll);
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    /** The stream of {@code slug}, or null if its test JVM never reported. */
+    Stream stream(String slug) {
+        return streams.get(slug);
+    }
+
+    private void acceptAll() {
+        while (!server.isClosed()) {
+            try {
+                Socket socket = server.accept();
+                synchronized (readers) {
+                    readers.add(Thread.ofPlatform().daemon().name("results-reader").start(() -> read(socket)));
+                }
+            } catch (SocketException closed) {
+                return;
+            } catch (IOException e) {
+                System.err.println("grading: results collector: " + e);
+            }
+        }
+    }
+
+    private void read(Socket socket) {
+        Stream stream = null;
+        try (socket; BufferedReader in = new BufferedReader(
+                new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                List<?> event = (List<?>) Json.parse(line);
+                String type = String.valueOf(event.getFirst());
+                if (stream == null) {
+                    if (!type.equals("hello")) {
+                        return; // not a results stream
+                    }
+                    stream = streams.computeIfAbsent(String.valueOf(event.get(1)), s -> new Stream());
+                    synchronized (stream) {
+                        stream.connections++;
+                    }
+                    continue;
+                }
+                if (closed) {
+                    return; // the report is being made: nothing may change it any more
+                }
+                synchronized (stream) {
+                    switch (type) {
+                        case "plan" -> {
+                            for (Object o : (List<?>) event.get(1)) {
+                                List<?> unit = (List<?>) o;
+                                stream.plan.put(String.valueOf(unit.get(0)), ((Number) unit.get(1)).intValue());
+                            }
+                        }
+                        case "result" -> stream.results.put(String.valueOf(event.get(1)), String.valueOf(event.get(2)));
+                        case "end" -> stream.ended = true;
+                        default -> { } // a newer listener's event: ignore
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // A broken or garbled stream: what arrived so far stands; results.json must agree with it.
+        }
+    }
+
+    /** Waits (bounded) for the streams still open, then stops. Call after the test JVMs have exited. */
+    @Override
+    public void close() throws IOException {
+        server.close();
+        List<Thread> all;
+        synchronized (readers) {
+            all = List.copyOf(readers);
+        }
+        for (Thread t : all) {
+            try {
+                t.join(2_000); // the test JVMs are gone: their sockets are closed, so this is quick
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        try {
+            acceptor.join(1_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closed = true;
+    }
+}
