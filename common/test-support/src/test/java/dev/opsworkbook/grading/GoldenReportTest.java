@@ -59,6 +59,7 @@ class GoldenReportTest {
         "attack-raw-output,          RawOutputAttackSuite,      50, fail",
         "attack-another-grader,      AnotherGraderAttackSuite,   0, error",
         "attack-deletes-results,     DeletesResultsAttackSuite,  0, error",
+        "attack-reflection,          ReflectionAttackSuite,      0, error",
         "honest-with-channel,        SomeFailSuite,             40, fail",
     })
     @Timeout(60)

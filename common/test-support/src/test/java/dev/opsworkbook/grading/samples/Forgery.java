@@ -74,6 +74,50 @@ final class Forgery {
     }
 
     /**
+     * At exit, reaches into the grading listener's class by reflection: a listener of its own with a forged
+     * inventory (every test passed), made to write its report over the real one.
+     */
+    static void forgeThroughTheListener() {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                Class<?> listenerClass = Class.forName("dev.opsworkbook.grading.GradingListener");
+                Object listener = listenerClass.getConstructor().newInstance();
+                set(listener, "file", RESULTS);
+                set(listener, "slug", "sample");
+                Class<?> unitClass = Class.forName("dev.opsworkbook.grading.GradingListener$Unit");
+                var newUnit = unitClass.getDeclaredConstructor(String.class, String.class, Integer.class, int.class,
+                        String.class, int.class);
+                newUnit.setAccessible(true);
+                @SuppressWarnings("unchecked")
+                java.util.List<Object> inventory = (java.util.List<Object>) get(listener, "inventory");
+                for (String name : java.util.List.of("adds two numbers", "greets politely")) {
+                    Object unit = newUnit.newInstance(name, name, null, 50, null, 0);
+                    set(unit, "status", "pass");
+                    set(unit, "finished", true);
+                    inventory.add(unit);
+                }
+                var write = listenerClass.getDeclaredMethod("write");
+                write.setAccessible(true);
+                write.invoke(listener);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+    }
+
+    private static void set(Object target, String field, Object value) throws ReflectiveOperationException {
+        var f = target.getClass().getDeclaredField(field);
+        f.setAccessible(true);
+        f.set(target, value);
+    }
+
+    private static Object get(Object target, String field) throws ReflectiveOperationException {
+        var f = target.getClass().getDeclaredField(field);
+        f.setAccessible(true);
+        return f.get(target);
+    }
+
+    /**
      * Runs the grader's own listener again, through JUnit, over a suite that always passes, with the real
      * results file and the real results channel: a second grader inside the first.
      */
