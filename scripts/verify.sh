@@ -78,7 +78,7 @@ else
     fi
     grep -E "^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures" "$out/mvn-verify.log" | tail -n 1 || true
 
-    echo "[2/4] skeleton and reference expose the same public API"
+    echo "[2/4] skeleton and reference expose the same public API; static analysis catches a planted finding"
     for s in "${slugs[@]}"; do
         classes=$(cd "$ROOT/exercises/$s/target/classes" 2>/dev/null && find . -name '*.class' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort) || true
         if [ -z "$classes" ]; then
@@ -93,6 +93,17 @@ else
             fail "$s: public API differs" "see ${out#"$ROOT"/}/$s-api.diff"
         fi
     done
+
+    # Static analysis (Error Prone + NullAway) ran in stage 1 on the kit, the references and the notes. The probe
+    # is the ex05 reference plus one ignored Future: it must fail to compile, and name the checker.
+    if run_maven "$out/static-analysis-probe.log" -f "$ROOT/config/static-analysis-probe/pom.xml" compile; then
+        fail "static analysis: a planted ignored Future compiled" "see ${out#"$ROOT"/}/static-analysis-probe.log"
+    elif grep -q "PlantedFinding.java.*\[FutureReturnValueIgnored\]" "$out/static-analysis-probe.log"; then
+        pass "static analysis: a planted ignored Future in a reference fails the build (FutureReturnValueIgnored)"
+    else
+        fail "static analysis: the probe failed, but not on its planted finding" \
+            "see ${out#"$ROOT"/}/static-analysis-probe.log"
+    fi
 
     echo "[3/4] every graded test fails on the pristine skeleton, because of the stub"
     skeletons="common/test-support"

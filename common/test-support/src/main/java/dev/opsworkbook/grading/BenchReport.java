@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The table {@code scripts/bench.sh} prints: each implementation as a ratio to the library baselines
@@ -76,9 +77,9 @@ final class BenchReport {
     /** Benchmark methods whose run failed with the skeleton's UnsupportedOperationException. */
     static Set<String> stubbed(String log) {
         Set<String> stubbed = new LinkedHashSet<>();
-        String current = null;
+        @Nullable String current = null;
         boolean failing = false;
-        for (String line : log.split("\\R")) {
+        for (String line : log.split("\\R", -1)) {
             if (line.startsWith("# Benchmark: ")) {
                 current = line.substring("# Benchmark: ".length()).strip();
                 current = current.substring(current.lastIndexOf('.') + 1);

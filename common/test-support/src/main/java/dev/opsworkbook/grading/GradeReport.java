@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Combines the per-exercise {@code results.json} files of one grading run into the scoreboard,
@@ -24,11 +27,11 @@ public final class GradeReport {
 
     private final Path root;
     private final String mode;
-    private final Integer task;
+    private final @Nullable Integer task;
     private final String mavenLog;
-    private final ResultsCollector collector;
+    private final @Nullable ResultsCollector collector;
 
-    public GradeReport(Path root, String mode, Integer task, String mavenLog) {
+    public GradeReport(Path root, String mode, @Nullable Integer task, @Nullable String mavenLog) {
         this(root, mode, task, mavenLog, null);
     }
 
@@ -36,7 +39,8 @@ public final class GradeReport {
      * With a {@code collector}, each exercise's results file must agree with what its test JVM reported over the
      * grading channel (see {@link Tampering}); without one, the files are taken as they are.
      */
-    GradeReport(Path root, String mode, Integer task, String mavenLog, ResultsCollector collector) {
+    GradeReport(Path root, String mode, @Nullable Integer task, @Nullable String mavenLog,
+            @Nullable ResultsCollector collector) {
         this.root = root;
         this.mode = mode;
         this.task = task;
@@ -56,12 +60,33 @@ public final class GradeReport {
     }
 
     Results.Exercise entry(String slug) throws IOException {
-        return entryFromResults(slug).withFlags(SourceScan.flags(root.resolve(mode).resolve(slug)));
+        return entryFromResults(slug).withFlags(SourceScan.flags(root.resolve(mode).resolve(slug)))
+                .withAdvice(advice(slug));
+    }
+
+    private static final Pattern FINDING = Pattern.compile(
+            "^\\[WARNING\\] (?<file>/.+?\\.java):\\[(?<line>\\d+),\\d+\\] \\[(?<check>\\w+)\\] (?<what>.*)$");
+
+    /**
+     * Error Prone's findings in the learner's own files ({@code src/main/java}; not the given types), from this
+     * build's compiler output: advice, not points. As "File.java:88 — what (Check)", each once, in order.
+     */
+    List<String> advice(String slug) {
+        String own = "/" + mode + "/" + slug + "/src/main/java/";
+        Set<String> advice = new LinkedHashSet<>();
+        for (String line : mavenLog.split("\\R", -1)) {
+            Matcher m = FINDING.matcher(line);
+            if (m.matches() && m.group("file").contains(own)) {
+                String file = m.group("file").substring(m.group("file").lastIndexOf('/') + 1);
+                advice.add(file + ":" + m.group("line") + " — " + m.group("what").strip() + " (" + m.group("check") + ")");
+            }
+        }
+        return List.copyOf(advice);
     }
 
     private Results.Exercise entryFromResults(String slug) throws IOException {
         Path results = root.resolve(mode).resolve(slug).resolve("target/grading/results.json");
-        Results.Exercise file = null;
+        Results.@Nullable Exercise file = null;
         boolean garbled = false;
         if (Files.isRegularFile(results)) {
             try {
@@ -98,7 +123,7 @@ public final class GradeReport {
         String modulePath = "/" + mode + "/" + slug + "/";
         Set<String> compiler = new LinkedHashSet<>();
         List<String> other = new ArrayList<>();
-        for (String line : mavenLog.split("\\R")) {
+        for (String line : mavenLog.split("\\R", -1)) {
             if (!line.startsWith("[ERROR]")) {
                 continue;
             }
@@ -143,6 +168,7 @@ public final class GradeReport {
                 out.append("  flagged for review (no points taken): the code reaches for the grader\n");
                 e.flags().forEach(f -> out.append("    ").append(f).append('\n'));
             }
+            e.advice().forEach(a -> out.append("  advice: ").append(a).append('\n'));
             String section = null;
             for (Results.Test t : e.tests()) {
                 if (t.passed()) {
@@ -198,7 +224,7 @@ public final class GradeReport {
         }
         for (Results.Exercise e : report.exercises()) {
             List<Results.Test> failing = e.tests().stream().filter(t -> !t.passed()).toList();
-            if (failing.isEmpty() && e.message() == null && e.flags().isEmpty()) {
+            if (failing.isEmpty() && e.message() == null && e.flags().isEmpty() && e.advice().isEmpty()) {
                 continue;
             }
             md.append("\n<details><summary><code>").append(e.slug()).append("</code>: ")
@@ -208,6 +234,9 @@ public final class GradeReport {
             }
             for (String flag : e.flags()) {
                 md.append("- flagged for review: ").append(escape(flag)).append('\n');
+            }
+            for (String advice : e.advice()) {
+                md.append("- advice: ").append(escape(advice)).append('\n');
             }
             for (Results.Test t : failing) {
                 md.append("- **").append(escape(String.valueOf(t.name()))).append("** (0/")
@@ -251,11 +280,11 @@ public final class GradeReport {
     static int report(List<String> args, PrintStream out) throws IOException {
         Path root = Path.of(".");
         String mode = "exercises";
-        Integer task = null;
-        Path log = null;
-        Path json = null;
-        Path md = null;
-        Long minScore = null;
+        @Nullable Integer task = null;
+        @Nullable Path log = null;
+        @Nullable Path json = null;
+        @Nullable Path md = null;
+        @Nullable Long minScore = null;
         List<String> slugs = new ArrayList<>();
         List<String> command = List.of();
         for (int i = 0; i < args.size(); i++) {
@@ -343,7 +372,7 @@ public final class GradeReport {
         }
     }
 
-    private static String read(Path log) throws IOException {
+    private static String read(@Nullable Path log) throws IOException {
         return log != null && Files.isRegularFile(log) ? Files.readString(log) : "";
     }
 

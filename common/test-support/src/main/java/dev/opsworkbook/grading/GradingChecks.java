@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /** The maintainers' checks that {@code scripts/verify.sh} runs on a grading run's results. */
 final class GradingChecks {
@@ -59,7 +60,7 @@ final class GradingChecks {
     }
 
     /** A bug-zoo variant compiled and at least one graded test failed on it. */
-    static boolean bugCaught(Path results, String expected, PrintStream out) throws IOException {
+    static boolean bugCaught(Path results, @Nullable String expected, PrintStream out) throws IOException {
         if (!Files.isRegularFile(results)) {
             out.println("  no results: the suite did not start");
             return false;
@@ -80,7 +81,7 @@ final class GradingChecks {
         return !failing.isEmpty();
     }
 
-    private static String firstLine(String message) {
+    private static String firstLine(@Nullable String message) {
         String s = String.valueOf(message);
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);

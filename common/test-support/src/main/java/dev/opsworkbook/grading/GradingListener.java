@@ -22,6 +22,7 @@ import org.junit.platform.engine.support.descriptor.MethodSource;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.TestPlan;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes {@code results.json} for a graded suite: an Exercism v3 superset with points.
@@ -51,30 +52,34 @@ public final class GradingListener implements TestExecutionListener {
 
     private final Map<String, Unit> units = new ConcurrentHashMap<>();
     private final List<Unit> inventory = new ArrayList<>();
+    // Set when a graded plan starts; every callback returns at once while plan is null (a plan without points).
+    @SuppressWarnings("NullAway.Init")
     private TestPlan plan;
+    @SuppressWarnings("NullAway.Init")
     private Path file;
+    @SuppressWarnings("NullAway.Init")
     private String slug;
-    private ResultsStream stream;
+    private @Nullable ResultsStream stream;
 
     /** One graded test: a test method, or a parameterized/repeated/factory method as a whole. */
     private static final class Unit {
         final String id;
         final String name;
-        final Integer task;
+        final @Nullable Integer task;
         final int points;
-        final String hint;
+        final @Nullable String hint;
         final int order;
         String status = "error";
-        String message = NOT_RUN;
+        @Nullable String message = NOT_RUN;
         boolean notImplemented;
         final StringBuilder output = new StringBuilder();
         long startNanos;
         long durationMs;
-        String firstChildFailure;
+        @Nullable String firstChildFailure;
         int failedChildren;
         boolean finished;
 
-        Unit(String id, String name, Integer task, int points, String hint, int order) {
+        Unit(String id, String name, @Nullable Integer task, int points, @Nullable String hint, int order) {
             this.id = id;
             this.name = name;
             this.task = task;
@@ -140,7 +145,7 @@ public final class GradingListener implements TestExecutionListener {
                 points == null ? 0 : points.value(), hint == null ? null : hint.value(), order);
     }
 
-    private static Integer parseTask(String s) {
+    private static @Nullable Integer parseTask(String s) {
         try {
             return Integer.valueOf(s.trim());
         } catch (NumberFormatException e) {
@@ -175,7 +180,8 @@ public final class GradingListener implements TestExecutionListener {
     }
 
     /** The annotation on the method, else on its class or the nearest enclosing class. */
-    private static <A extends java.lang.annotation.Annotation> A find(Method method, Class<?> testClass, Class<A> type) {
+    private static <A extends java.lang.annotation.Annotation> @Nullable A find(Method method, Class<?> testClass,
+            Class<A> type) {
         A onMethod = method.getAnnotation(type);
         if (onMethod != null) {
             return onMethod;
@@ -288,7 +294,7 @@ public final class GradingListener implements TestExecutionListener {
         }
     }
 
-    private void finish(Unit unit, String status, String message, boolean notImplemented) {
+    private void finish(Unit unit, String status, @Nullable String message, boolean notImplemented) {
         unit.status = status;
         unit.message = message;
         unit.notImplemented = notImplemented;
@@ -298,7 +304,7 @@ public final class GradingListener implements TestExecutionListener {
         }
     }
 
-    private Unit owner(TestIdentifier id) {
+    private @Nullable Unit owner(TestIdentifier id) {
         if (plan == null) {
             return null;
         }
@@ -326,7 +332,7 @@ public final class GradingListener implements TestExecutionListener {
     }
 
     /** Whether the failure is the skeleton's {@code UnsupportedOperationException("TODO ...")}. */
-    static boolean isStub(Throwable t) {
+    static boolean isStub(@Nullable Throwable t) {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof UnsupportedOperationException && String.valueOf(c.getMessage()).startsWith("TODO")) {
                 return true;
@@ -343,7 +349,7 @@ public final class GradingListener implements TestExecutionListener {
     }
 
     /** The failure in a learner's words: type and message, causes, and where in non-framework code. */
-    static String describe(Throwable t) {
+    static String describe(@Nullable Throwable t) {
         if (t == null) {
             return "failed without an exception";
         }
@@ -366,7 +372,7 @@ public final class GradingListener implements TestExecutionListener {
         return cap(out.toString(), MAX_MESSAGE_CHARS);
     }
 
-    private static StackTraceElement firstUserFrame(Throwable t) {
+    private static @Nullable StackTraceElement firstUserFrame(Throwable t) {
         for (StackTraceElement e : t.getStackTrace()) {
             String c = e.getClassName();
             if (!(c.startsWith("java.") || c.startsWith("jdk.") || c.startsWith("sun.") || c.startsWith("org.junit.")
@@ -378,7 +384,7 @@ public final class GradingListener implements TestExecutionListener {
     }
 
     static String cap(String s, int max) {
-        if (s == null || s.length() <= max) {
+        if (s.length() <= max) {
             return s;
         }
         return s.substring(0, max) + "\n… [" + (s.length() - max) + " more characters]";

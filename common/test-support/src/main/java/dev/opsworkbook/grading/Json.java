@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The little JSON the kit needs, and the one place where JSON meets the kit's types: the grading report
@@ -44,7 +45,7 @@ public final class Json {
     /** Reads a combined {@code report.json}. */
     public static Results.Report readReport(String text) {
         Map<String, Object> m = object(parse(text), "report");
-        return new Results.Report(integer(m.get("version")), string(m.get("graded")),
+        return new Results.Report(integer(m.get("version")), text(m.get("graded"), "graded"),
                 m.get("task") == null ? null : integer(m.get("task")), number(m.get("score")),
                 number(m.get("max_score")), objects(m.get("exercises")).stream().map(Json::exercise).toList());
     }
@@ -60,6 +61,9 @@ public final class Json {
         m.put("tests", e.tests().stream().map(Json::map).toList());
         if (!e.flags().isEmpty()) {
             m.put("flags", e.flags());
+        }
+        if (!e.advice().isEmpty()) {
+            m.put("advice", e.advice());
         }
         return m;
     }
@@ -80,14 +84,16 @@ public final class Json {
     }
 
     private static Results.Exercise exercise(Map<String, Object> m) {
-        return new Results.Exercise(integer(m.get("version")), string(m.get("slug")), string(m.get("status")),
+        return new Results.Exercise(integer(m.get("version")), text(m.get("slug"), "slug"),
+                text(m.get("status"), "status"),
                 string(m.get("message")), number(m.get("score")), number(m.get("max_score")),
                 objects(m.get("tests")).stream().map(Json::test).toList(),
-                m.get("flags") == null ? List.of() : list(m.get("flags"), "flags").stream().map(String::valueOf).toList());
+                strings(m.get("flags")), strings(m.get("advice")));
     }
 
     private static Results.Test test(Map<String, Object> m) {
-        return new Results.Test(string(m.get("name")), string(m.get("status")), string(m.get("message")),
+        return new Results.Test(text(m.get("name"), "a test's name"), text(m.get("status"), "a test's status"),
+                string(m.get("message")),
                 string(m.get("output")), m.get("task_id") == null ? null : integer(m.get("task_id")),
                 integer(m.get("points")), integer(m.get("max_points")), number(m.get("duration_ms")),
                 string(m.get("hint")), Boolean.TRUE.equals(m.get("not_implemented")));
@@ -112,9 +118,9 @@ public final class Json {
             Map<String, Object> metric = object(b.get("primaryMetric"), "primaryMetric");
             double p50 = "sample".equals(b.get("mode")) && metric.get("scorePercentiles") instanceof Map<?, ?> p
                     ? decimal(p.get("50.0")) : Double.NaN;
-            results.add(new JmhResult(string(b.get("benchmark")), string(b.get("mode")), params,
-                    decimal(metric.get("score")), decimal(metric.get("scoreError")), string(metric.get("scoreUnit")),
-                    p50));
+            results.add(new JmhResult(text(b.get("benchmark"), "benchmark"), text(b.get("mode"), "mode"), params,
+                    decimal(metric.get("score")), decimal(metric.get("scoreError")),
+                    text(metric.get("scoreUnit"), "scoreUnit"), p50));
         }
         return results;
     }
@@ -122,50 +128,61 @@ public final class Json {
     // ---- untyped values to typed ones ----
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> object(Object value, String what) {
+    private static Map<String, Object> object(@Nullable Object value, String what) {
         if (value instanceof Map<?, ?> m) {
             return (Map<String, Object>) m;
         }
         throw new IllegalArgumentException(what + " must be a JSON object, was " + value);
     }
 
-    private static List<?> list(Object value, String what) {
+    private static List<?> list(@Nullable Object value, String what) {
         if (value instanceof List<?> l) {
             return l;
         }
         throw new IllegalArgumentException(what + " must be a JSON array, was " + value);
     }
 
-    private static List<Map<String, Object>> objects(Object value) {
+    private static List<Map<String, Object>> objects(@Nullable Object value) {
         return value == null ? List.of() : list(value, "a list").stream().map(o -> object(o, "an entry")).toList();
     }
 
-    private static String string(Object value) {
+    private static List<String> strings(@Nullable Object value) {
+        return value == null ? List.of() : list(value, "a list").stream().map(String::valueOf).toList();
+    }
+
+    private static @Nullable String string(@Nullable Object value) {
         return value == null ? null : value.toString();
     }
 
-    private static long number(Object value) {
+    private static String text(@Nullable Object value, String what) {
+        if (value == null) {
+            throw new IllegalArgumentException(what + " is missing");
+        }
+        return value.toString();
+    }
+
+    private static long number(@Nullable Object value) {
         return value instanceof Number n ? n.longValue() : 0;
     }
 
-    private static int integer(Object value) {
+    private static int integer(@Nullable Object value) {
         return Math.toIntExact(number(value));
     }
 
-    private static double decimal(Object value) {
+    private static double decimal(@Nullable Object value) {
         return value instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
     // ---- JSON text ----
 
     /** Pretty-prints {@code value} with two-space indentation and a trailing newline. */
-    public static String write(Object value) {
+    public static String write(@Nullable Object value) {
         StringBuilder out = new StringBuilder();
         write(value, out, 0);
         return out.append('\n').toString();
     }
 
-    private static void write(Object value, StringBuilder out, int indent) {
+    private static void write(@Nullable Object value, StringBuilder out, int indent) {
         switch (value) {
             case null -> out.append("null");
             case String s -> quote(s, out);
@@ -229,7 +246,7 @@ public final class Json {
     }
 
     /** Parses a JSON text; throws {@link IllegalArgumentException} with the offset on bad input. */
-    public static Object parse(String text) {
+    public static @Nullable Object parse(String text) {
         Parser p = new Parser(text);
         p.skipSpace();
         Object value = p.value();
@@ -248,7 +265,7 @@ public final class Json {
             this.s = s;
         }
 
-        Object value() {
+        @Nullable Object value() {
             if (pos >= s.length()) {
                 throw error("unexpected end");
             }
@@ -257,8 +274,8 @@ public final class Json {
                 case '{' -> object();
                 case '[' -> array();
                 case '"' -> string();
-                case 't' -> literal("true", Boolean.TRUE);
-                case 'f' -> literal("false", Boolean.FALSE);
+                case 't' -> literal("true", true);
+                case 'f' -> literal("false", false);
                 case 'n' -> literal("null", null);
                 default -> number();
             };
@@ -358,7 +375,7 @@ public final class Json {
             return d.doubleValue();
         }
 
-        Object literal(String word, Object value) {
+        @Nullable Object literal(String word, @Nullable Object value) {
             if (!s.startsWith(word, pos)) {
                 throw error("expected " + word);
             }

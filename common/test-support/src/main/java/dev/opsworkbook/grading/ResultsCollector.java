@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The grader's side of the grading channel: a loopback server, in the grader's own process, that receives each
@@ -51,7 +52,7 @@ final class ResultsCollector implements AutoCloseable {
     }
 
     /** The stream of {@code slug}, or null if its test JVM never reported. */
-    Stream stream(String slug) {
+    @Nullable Stream stream(String slug) {
         return streams.get(slug);
     }
 
@@ -71,11 +72,13 @@ final class ResultsCollector implements AutoCloseable {
     }
 
     private void read(Socket socket) {
-        Stream stream = null;
+        @Nullable Stream stream = null;
         try (socket; BufferedReader in = new BufferedReader(
                 new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                List<?> event = (List<?>) Json.parse(line);
+                if (!(Json.parse(line) instanceof List<?> event) || event.isEmpty()) {
+                    return; // not a results stream
+                }
                 String type = String.valueOf(event.getFirst());
                 if (stream == null) {
                     if (!type.equals("hello")) {

@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The listener's side of the grading channel: every graded result, the moment JUnit reports it, sent over a
@@ -28,7 +29,7 @@ final class ResultsStream implements AutoCloseable {
     }
 
     /** Connects to the collector at {@code port} on loopback; null when {@code port} is null (not graded). */
-    static ResultsStream connect(String port, String slug) {
+    static @Nullable ResultsStream connect(@Nullable String port, String slug) {
         if (port == null || port.isBlank()) {
             return null;
         }

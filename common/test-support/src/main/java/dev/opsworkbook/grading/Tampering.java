@@ -3,6 +3,7 @@ package dev.opsworkbook.grading;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compares an exercise's {@code results.json} (written inside the test JVM, where code under test can reach it)
@@ -17,7 +18,7 @@ final class Tampering {
     }
 
     /** Why {@code file} cannot be trusted, or null when it agrees with {@code stream}. */
-    static String disagreement(Results.Exercise file, ResultsCollector.Stream stream) {
+    static @Nullable String disagreement(Results.@Nullable Exercise file, ResultsCollector.@Nullable Stream stream) {
         if (stream == null) {
             return "the test JVM never reported its results to the grader (its results channel was cut or"
                     + " replaced), yet a results file exists";
@@ -36,7 +37,8 @@ final class Tampering {
             }
             for (Results.Test t : file.tests()) {
                 String reported = stream.results.get(t.name());
-                if (t.maxPoints() != stream.plan.get(t.name())) {
+                Integer planned = stream.plan.get(t.name()); // present: the names were compared above
+                if (planned == null || t.maxPoints() != planned) {
                     return "'" + t.name() + "' is worth " + t.maxPoints() + " points in the results file, "
                             + stream.plan.get(t.name()) + " in the suite";
                 }
@@ -56,7 +58,7 @@ final class Tampering {
     }
 
     /** The exercise as the test JVM reported it, worth 0 points, with {@code why}. */
-    static Results.Exercise tampered(String slug, ResultsCollector.Stream stream, String why, int outOf) {
+    static Results.Exercise tampered(String slug, ResultsCollector.@Nullable Stream stream, String why, int outOf) {
         List<Results.Test> tests = new ArrayList<>();
         if (stream != null) {
             synchronized (stream) {

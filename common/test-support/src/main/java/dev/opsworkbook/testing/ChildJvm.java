@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@code main} class running in a child JVM, so that a test can send it SIGTERM, give it a small heap
@@ -78,8 +79,8 @@ public final class ChildJvm implements AutoCloseable {
         private final String mainClass;
         private final List<String> jvmArgs = new ArrayList<>();
         private final List<String> args = new ArrayList<>();
-        private Path workingDirectory;
-        private Path outputDirectory;
+        private @Nullable Path workingDirectory;
+        private @Nullable Path outputDirectory;
         private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
         private Builder(String mainClass) {
@@ -105,7 +106,7 @@ public final class ChildJvm implements AutoCloseable {
         }
 
         /** The child's working directory (default: this JVM's). */
-        public Builder workingDirectory(Path dir) {
+        public Builder workingDirectory(@Nullable Path dir) {
             this.workingDirectory = dir;
             return this;
         }

@@ -44,6 +44,7 @@ public final class InFlightHttpServer implements AutoCloseable {
      * A response: status, headers, body; with a {@code dripDelay}, the body is written one byte at a time with that
      * pause before each byte (a slow or stuck upstream).
      */
+    @SuppressWarnings("ArrayRecordComponent") // a fixture's reply: the bytes go to the wire as they are, never compared
     public record Reply(int status, Map<String, String> headers, byte[] body, Duration dripDelay) {
         public static Reply text(int status, String body) {
             return new Reply(status, Map.of(), body.getBytes(StandardCharsets.UTF_8), Duration.ZERO);

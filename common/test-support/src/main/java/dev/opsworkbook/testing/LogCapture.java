@@ -13,6 +13,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.KeyValuePair;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records what one logger (and its children) logs during each test, through a Logback
@@ -34,8 +35,8 @@ public final class LogCapture implements BeforeEachCallback, AfterEachCallback {
 
     private final String loggerName;
     private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
-    private Level previousLevel;
-    private Logger logger;
+    private @Nullable Level previousLevel;
+    private @Nullable Logger logger;
 
     private LogCapture(String loggerName) {
         this.loggerName = loggerName;

@@ -141,7 +141,7 @@ public final class Processes {
         if (end < 0) {
             return pids;
         }
-        for (String line : content.substring(0, end).split("\n")) {
+        for (String line : content.substring(0, end).split("\n", -1)) {
             String trimmed = line.strip();
             if (!trimmed.isEmpty()) {
                 try {

@@ -3,6 +3,7 @@ package dev.opsworkbook.testing;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps a skeleton's failures honest. Every method a learner has not written yet throws
@@ -55,7 +56,7 @@ public final class Stubs {
         }
     }
 
-    private static UnsupportedOperationException stub(Throwable thrown) {
+    private static @Nullable UnsupportedOperationException stub(@Nullable Throwable thrown) {
         for (Throwable t = thrown; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof UnsupportedOperationException u && String.valueOf(u.getMessage()).startsWith("TODO")) {
                 return u;

@@ -2,6 +2,7 @@ package dev.opsworkbook.fetcher;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What happened to one URL.
@@ -14,7 +15,9 @@ import java.time.Duration;
  * @param error    why there is no response: a transport error, a timeout, a malformed URL, the overall
  *                 deadline; {@code null} when the last attempt got a response, whatever its status
  */
-public record FetchResult(String url, int status, byte[] body, int attempts, Duration elapsed, Exception error) {
+@SuppressWarnings("ArrayRecordComponent") // the body as received; results are read, never compared with equals
+public record FetchResult(String url, int status, byte[] body, int attempts, Duration elapsed,
+                          @Nullable Exception error) {
 
     /** The status of a result without any response. */
     public static final int NO_STATUS = -1;

@@ -8,6 +8,7 @@ package dev.opsworkbook.safeexec;
  *                     by the cap is left out rather than turned into a replacement character
  * @param droppedBytes how many bytes the child wrote beyond the cap (read and discarded)
  */
+@SuppressWarnings("ArrayRecordComponent") // the kept bytes as read; outputs are read, never compared with equals
 public record CapturedOutput(byte[] bytes, String text, long droppedBytes) {
 
     /** Whether anything was dropped because of the cap. */

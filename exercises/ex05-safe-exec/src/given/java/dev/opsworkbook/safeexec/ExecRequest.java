@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What to run and under which limits. A plain value: {@link SafeExec#run} validates it.
@@ -26,9 +27,10 @@ import java.util.Objects;
  * @param maxOutputBytes     per stream: how many bytes of stdout (and of stderr) are kept
  * @param charset            how the kept bytes are decoded into text
  */
+@SuppressWarnings("ArrayRecordComponent") // stdin: handed to the child as it is, never compared
 public record ExecRequest(
-        List<String> argv,
-        Path workingDirectory,
+        @Nullable List<String> argv,
+        @Nullable Path workingDirectory,
         Map<String, String> environment,
         boolean inheritEnvironment,
         byte[] stdin,
@@ -42,19 +44,19 @@ public record ExecRequest(
     public static final int DEFAULT_MAX_OUTPUT_BYTES = 1 << 20;
 
     /** Starts a request for {@code argv}; nothing is checked until {@link SafeExec#run}. */
-    public static Builder builder(String... argv) {
+    public static Builder builder(String @Nullable ... argv) {
         return new Builder(argv == null ? null : Arrays.asList(argv));
     }
 
     /** Starts a request for {@code argv}; nothing is checked until {@link SafeExec#run}. */
-    public static Builder builder(List<String> argv) {
+    public static Builder builder(@Nullable List<String> argv) {
         return new Builder(argv);
     }
 
     /** Builds an {@link ExecRequest}; the defaults are the {@code DEFAULT_*} constants, UTF-8, no stdin. */
     public static final class Builder {
-        private final List<String> argv;
-        private Path workingDirectory;
+        private final @Nullable List<String> argv;
+        private @Nullable Path workingDirectory;
         private final Map<String, String> environment = new LinkedHashMap<>();
         private boolean inheritEnvironment;
         private byte[] stdin = new byte[0];
@@ -63,12 +65,12 @@ public record ExecRequest(
         private int maxOutputBytes = DEFAULT_MAX_OUTPUT_BYTES;
         private Charset charset = StandardCharsets.UTF_8;
 
-        private Builder(List<String> argv) {
+        private Builder(@Nullable List<String> argv) {
             // Copied as given, nulls included, so that run() can report them precisely.
             this.argv = argv == null ? null : Collections.unmodifiableList(new ArrayList<>(argv));
         }
 
-        public Builder workingDirectory(Path dir) {
+        public Builder workingDirectory(@Nullable Path dir) {
             this.workingDirectory = dir;
             return this;
         }

@@ -32,6 +32,7 @@ public final class NoGil {
      * too (or give up). With a global lock around bytecode (a GIL), simulated here by {@code globalLock},
      * they can never both be inside. Returns the most threads seen inside at once.
      */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // sink only defeats dead-code elimination; lost updates are fine
     static int maxInsideAtOnce(boolean globalLock, long giveUpAfterNanos) throws InterruptedException {
         AtomicInteger inside = new AtomicInteger();
         AtomicInteger max = new AtomicInteger();
@@ -58,7 +59,8 @@ public final class NoGil {
         return max.get();
     }
 
-    private static volatile long sink; // keeps the JIT from dropping the work
+    @SuppressWarnings("UnusedVariable") // written, never read: it keeps the JIT from dropping the work
+    private static volatile long sink;
 
     // @start region=volatile-publish
     /** Safe publication: the write to `payload` happens-before the volatile write of `ready`. */

@@ -22,6 +22,7 @@ public final class ReadinessGate implements AutoCloseable {
         });
     }
 
+    @SuppressWarnings("NullAway") // the reference starts at a state and is never cleared
     public State state() {
         return state.get();
     }

@@ -47,8 +47,9 @@ public final class SafePaths {
 
     private static Path deepestExisting(Path p) {
         Path q = p;
-        while (q != null && !Files.exists(q, LinkOption.NOFOLLOW_LINKS)) {
-            q = q.getParent();
+        for (Path parent = q.getParent(); parent != null && !Files.exists(q, LinkOption.NOFOLLOW_LINKS);
+                parent = q.getParent()) {
+            q = parent; // the filesystem root has no parent, and exists
         }
         return q;
     }

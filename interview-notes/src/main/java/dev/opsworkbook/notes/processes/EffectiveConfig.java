@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /** Q5: configuration layers, flag > env > file > default, with the effective result printed and secrets masked. */
 public final class EffectiveConfig {
@@ -52,10 +53,14 @@ public final class EffectiveConfig {
     // @end region=resolve
 
     public String get(String key) {
-        return settings.get(key).value();
+        Setting setting = settings.get(key);
+        if (setting == null) {
+            throw new IllegalArgumentException("no setting named '" + key + "'");
+        }
+        return setting.value();
     }
 
-    public Setting setting(String key) {
+    public @Nullable Setting setting(String key) {
         return settings.get(key);
     }
 

@@ -5,7 +5,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Q7: a worker that, on SIGTERM, stops taking jobs, lets the running ones finish within a deadline, and
@@ -41,10 +40,10 @@ public final class GracefulShutdown {
         }, "shutdown-hook"));
         // @end region=hook
 
-        AtomicInteger nextJob = new AtomicInteger();
+        int nextJob = 0;
         log("ready pid=" + ProcessHandle.current().pid());
         while (accepting.get()) {
-            int job = nextJob.incrementAndGet();
+            int job = ++nextJob;
             try {
                 workers.execute(() -> runJob(job, jobMillis));
             } catch (java.util.concurrent.RejectedExecutionException e) {

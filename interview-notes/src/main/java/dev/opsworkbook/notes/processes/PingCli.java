@@ -17,6 +17,7 @@ import picocli.CommandLine.Spec;
         description = "Probes a target at a fixed rate.",
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:probe ran", "1:the config file is unreadable", "2:invalid usage"})
+@SuppressWarnings("NullAway.Init") // picocli sets the annotated fields before call()
 public final class PingCli implements Callable<Integer> {
 
     @Spec

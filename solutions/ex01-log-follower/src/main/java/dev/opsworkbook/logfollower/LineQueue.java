@@ -2,6 +2,7 @@ package dev.opsworkbook.logfollower;
 
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The bounded queue between the follower thread (the one producer) and its consumers.
@@ -47,6 +48,7 @@ final class LineQueue {
     }
 
     /** Producer: makes every line added so far visible to consumers; waits while the queue is full. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // handedOver: written under the lock, read without it by stats()
     void handOver() throws InterruptedException {
         lock.lockInterruptibly();
         try {
@@ -72,7 +74,7 @@ final class LineQueue {
     }
 
     /** Consumer: the oldest line handed over, waiting up to {@code nanos} for one; null if none came. */
-    String poll(long nanos) throws InterruptedException {
+    @Nullable String poll(long nanos) throws InterruptedException {
         lock.lockInterruptibly();
         try {
             while (count == 0) {

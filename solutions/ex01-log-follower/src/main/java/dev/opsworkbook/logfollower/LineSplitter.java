@@ -94,6 +94,7 @@ final class LineSplitter {
     }
 
     /** {@code complete}: the line ended here (strip its CR), rather than being cut because it is too long. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // linesCut has one writer, the follower thread
     private void deliver(byte[] bytes, int from, int to, boolean complete) throws InterruptedException {
         if (complete && to > from && bytes[to - 1] == '\r') {
             to--;

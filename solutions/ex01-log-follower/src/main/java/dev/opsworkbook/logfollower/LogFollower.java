@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Follows a file by name, like {@code tail -F}, and hands its complete lines to a bounded queue.
@@ -58,7 +59,7 @@ public final class LogFollower implements AutoCloseable {
     // Written by the follower thread only.
     private volatile long rotations;
     private volatile long truncations;
-    private TrackedFile current;
+    private @Nullable TrackedFile current;
 
     private LogFollower(FollowOptions options) {
         this.file = options.file();
@@ -86,7 +87,7 @@ public final class LogFollower implements AutoCloseable {
     }
 
     /** The next line, waiting up to {@code timeout} for one; {@code null} if none came. */
-    public String poll(Duration timeout) throws InterruptedException {
+    public @Nullable String poll(Duration timeout) throws InterruptedException {
         return queue.poll(timeout.toNanos());
     }
 
@@ -197,6 +198,7 @@ public final class LogFollower implements AutoCloseable {
     }
 
     /** One look at the name and the open file; returns whether there is more to read right away. */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // rotations, truncations: one writer, the follower thread
     private boolean pollOnce() throws IOException, InterruptedException {
         Object named = fileKeyOfName();
         if (current == null) {
@@ -251,7 +253,7 @@ public final class LogFollower implements AutoCloseable {
     }
 
     /** The file key (device and inode) of whatever regular file has our name now, or null. */
-    private Object fileKeyOfName() throws IOException {
+    private @Nullable Object fileKeyOfName() throws IOException {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
             return attributes.isRegularFile() ? attributes.fileKey() : null;
@@ -283,7 +285,7 @@ public final class LogFollower implements AutoCloseable {
         }
 
         /** Opens {@code file}, at its end or its start; null if it is not there. */
-        static TrackedFile open(Path file, boolean atEnd) throws IOException {
+        static @Nullable TrackedFile open(Path file, boolean atEnd) throws IOException {
             for (int attempt = 0; attempt < 3; attempt++) {
                 Object before;
                 FileChannel channel;

@@ -6,6 +6,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
 
 /** Retry delays: capped full jitter, and the server's {@code Retry-After}. */
 final class Backoff {
@@ -34,7 +35,7 @@ final class Backoff {
      * The delay a {@code Retry-After} header asks for, clamped to {@code [0, max]}; null if the header is
      * absent or unreadable (then the computed backoff applies). RFC 9110 allows delta-seconds or an HTTP-date.
      */
-    static Duration retryAfter(String header, Duration max, Instant now) {
+    static @Nullable Duration retryAfter(@Nullable String header, Duration max, Instant now) {
         if (header == null || header.isBlank()) {
             return null;
         }

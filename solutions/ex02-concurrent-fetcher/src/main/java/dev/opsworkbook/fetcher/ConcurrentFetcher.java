@@ -22,6 +22,7 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Fetches many URLs with GET through one shared OkHttp client: a bounded number in flight, a whole-call deadline
@@ -118,6 +119,7 @@ public final class ConcurrentFetcher implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("NullAway") // 'last' is set by every attempt, and read only before a retry (attempts > 0)
     private FetchResult fetchOne(String url, Batch batch) {
         long start = System.nanoTime();
         HttpUrl parsed = url == null ? null : HttpUrl.parse(url);
@@ -230,7 +232,9 @@ public final class ConcurrentFetcher implements AutoCloseable {
     }
 
     /** The outcome of one attempt: a response (any status) or an error. */
-    private record Outcome(int status, byte[] body, Exception error, boolean retryable, Duration retryAfter) {
+    @SuppressWarnings("ArrayRecordComponent") // private, and the body goes into a FetchResult as it is
+    private record Outcome(int status, byte[] body, @Nullable Exception error, boolean retryable,
+                           @Nullable Duration retryAfter) {
         static Outcome failure(Exception e) {
             return new Outcome(FetchResult.NO_STATUS, NO_BODY, e, true, null);
         }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A monotonic counter, optionally with labels. Created by {@link MetricsRegistry#counter}.
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class Counter {
     private final MetricInfo info;
     private final ConcurrentHashMap<List<String>, Child> children = new ConcurrentHashMap<>();
-    private final Child unlabelled;
+    private final @Nullable Child unlabelled; // the series of a metric without labels
 
     Counter(MetricInfo info) {
         this.info = info;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A classic Prometheus histogram, optionally with labels. Created by {@link MetricsRegistry#histogram}.
@@ -27,7 +28,7 @@ public final class Histogram {
     private final MetricInfo info;
     private final double[] bounds;
     private final ConcurrentHashMap<List<String>, Child> children = new ConcurrentHashMap<>();
-    private final Child unlabelled;
+    private final @Nullable Child unlabelled; // the series of a metric without labels
 
     Histogram(MetricInfo info, double[] bounds) {
         this.info = info;

@@ -3,6 +3,7 @@ package dev.opsworkbook.metrics;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Prometheus text exposition format, version 0.0.4, byte for byte as the official Java client
@@ -52,7 +53,8 @@ public final class TextFormat {
     }
 
     /** {@code {a="1",b="2"}} with an optional extra last label (the histogram's {@code le}); nothing if empty. */
-    static void writeLabels(Appendable out, String[] names, List<String> values, String extraName, String extraValue)
+    static void writeLabels(Appendable out, String[] names, List<String> values, @Nullable String extraName,
+            @Nullable String extraValue)
             throws IOException {
         if (names.length == 0 && extraName == null) {
             return;

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A batch job on a {@link WorkerPool} that a container stop (SIGTERM) cannot make lose track of an item.
@@ -73,7 +74,7 @@ public final class ProcessItemsMain {
     }
 
     /** ITEMS, WORKERS, QUEUE_CAPACITY, WORK_MS, DEADLINE_MS; null if the arguments are wrong. */
-    private static int[] parse(String[] args) {
+    private static int @Nullable [] parse(String[] args) {
         if (args.length != 6 || args[0].isBlank()) {
             return null;
         }

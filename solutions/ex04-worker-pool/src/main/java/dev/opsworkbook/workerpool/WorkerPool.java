@@ -15,6 +15,7 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A producer hands items to a fixed number of workers through a bounded queue; shutdown drains what it
@@ -64,8 +65,8 @@ public final class WorkerPool<T> {
 
     /** One item in flight on one thread. Platform workers reuse theirs; the virtual backend makes one per item. */
     private static final class Runner<T> {
-        Thread thread;
-        T item;
+        @Nullable Thread thread; // set once the runner's thread started
+        @Nullable T item; // null between items
         boolean interruptedByPool;
         boolean abandoned;
     }
@@ -97,13 +98,13 @@ public final class WorkerPool<T> {
     private long completed;
     private long failed;
     private final List<T> interrupted = new ArrayList<>();
-    private ShutdownReport<T> report;
+    private @Nullable ShutdownReport<T> report; // set when the shutdown is done
 
     /** The platform workers, or the virtual backend's dispatcher. */
     private final List<Thread> loops = new ArrayList<>();
     /** Virtual backend: item threads that may still be alive (pruned by the dispatcher, joined by shutdown). */
     private final Set<Thread> itemThreads = ConcurrentHashMap.newKeySet();
-    private final Semaphore permits;
+    private final @Nullable Semaphore permits; // the virtual backend's bound; null for platform workers
     private final ThreadFactory itemThreadFactory;
 
     private WorkerPool(Builder<T> b) {
@@ -315,6 +316,7 @@ public final class WorkerPool<T> {
      * Recording an outcome and taking the next item share one lock acquisition: the lock is the pool's
      * bottleneck with small items.
      */
+    @SuppressWarnings("NullAway") // a runner's item is set (take) before its handler runs and logs
     private void workLoop(Runner<T> me) {
         try {
             Throwable thrown = null;
@@ -367,6 +369,7 @@ public final class WorkerPool<T> {
     }
 
     /** The virtual backend: a permit, an item, a new virtual thread for it; until closed and empty, or stopped. */
+    @SuppressWarnings("NullAway") // permits: the dispatcher exists only for the virtual backend, which has them
     private void dispatchLoop() {
         try {
             while (true) {
@@ -404,6 +407,7 @@ public final class WorkerPool<T> {
         }
     }
 
+    @SuppressWarnings("NullAway") // virtual backend only (permits set); the runner is made with its item
     private void runItem(Runner<T> runner) {
         try {
             T item = runner.item;
@@ -425,7 +429,7 @@ public final class WorkerPool<T> {
     }
 
     /** Runs the handler; returns what it threw, or null. Catches everything so that a bad item kills no thread. */
-    private Throwable call(T item) {
+    private @Nullable Throwable call(T item) {
         try {
             handler.handle(item);
             return null;
@@ -438,7 +442,7 @@ public final class WorkerPool<T> {
      * Under the lock: counts the outcome of {@code runner}'s item, unless shutdown has already abandoned
      * (reported) it; returns whether it is a failure to log.
      */
-    private boolean record(Runner<T> runner, Throwable thrown) {
+    private boolean record(Runner<T> runner, @Nullable Throwable thrown) {
         T item = runner.item;
         runner.item = null;
         running--;
@@ -504,6 +508,7 @@ public final class WorkerPool<T> {
      * @throws NullPointerException     if {@code deadline} is null
      * @throws IllegalArgumentException if {@code deadline} is zero or negative; the pool is left running
      */
+    @SuppressWarnings("NullAway") // a busy runner's thread is set: it is the thread that made it busy
     public ShutdownReport<T> shutdown(Duration deadline) {
         Objects.requireNonNull(deadline, "deadline");
         if (deadline.isZero() || deadline.isNegative()) {

@@ -10,6 +10,7 @@ import java.nio.charset.CodingErrorAction;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Drains one output stream of the child to EOF, keeping the first {@code cap} bytes and counting the rest.
@@ -36,7 +37,7 @@ final class OutputPump implements Runnable {
     private volatile byte[] head = new byte[0];
     private volatile int kept;
     private volatile long dropped;
-    private byte[] discard;
+    private byte @Nullable [] discard; // allocated once the cap is reached
 
     OutputPump(InputStream in, int cap) {
         this.in = in;
@@ -71,6 +72,7 @@ final class OutputPump implements Runnable {
     }
 
     /** Reads until EOF (returns true) or until at least {@code budget} bytes were read (returns false). */
+    @SuppressWarnings("NonAtomicVolatileUpdate") // kept, dropped: the pump is their only writer
     private boolean drain(long budget) throws IOException {
         for (long read = 0; read < budget; ) {
             int n;

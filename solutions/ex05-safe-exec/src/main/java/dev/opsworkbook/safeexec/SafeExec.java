@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Runs a command the way an on-call engineer wishes every script did: no shell, bounded output,
@@ -66,6 +67,7 @@ public final class SafeExec {
      * @throws InterruptedException     if the calling thread is interrupted while waiting; the whole
      *                                  process tree has been killed by the time it is thrown
      */
+    @SuppressWarnings("NullAway") // validate() rejects a null argv before any use
     public ExecResult run(ExecRequest request) throws IOException, InterruptedException {
         validate(request);
         long timeoutNanos = nanos(request.timeout());
@@ -116,6 +118,7 @@ public final class SafeExec {
         }
     }
 
+    @SuppressWarnings("NullAway") // argv is checked for null before it is read
     private static void validate(ExecRequest request) {
         List<String> argv = request.argv();
         require(argv != null, "argv is null");
@@ -148,6 +151,7 @@ public final class SafeExec {
         return d.compareTo(Duration.ofNanos(MAX_NANOS)) > 0 ? MAX_NANOS : d.toNanos();
     }
 
+    @SuppressWarnings("NullAway") // called after validate(), which rejects a null argv
     private static Process start(ExecRequest request) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(request.argv());
         if (request.workingDirectory() != null) {
@@ -197,7 +201,7 @@ public final class SafeExec {
     }
 
     /** Writes stdin and closes it; returns the writer thread, if one was needed. */
-    private static Thread feed(Process process, byte[] stdin) {
+    private static @Nullable Thread feed(Process process, byte[] stdin) {
         OutputStream in = process.getOutputStream();
         if (stdin == null || stdin.length <= PIPE_BUF) {
             // Cannot block: the pipe is empty and takes this much in one write.
@@ -217,7 +221,7 @@ public final class SafeExec {
     }
 
     /** Waits for the pumps to reach EOF and stdin to be written, until the deadline; then gives up on them. */
-    private static void await(long deadline, OutputPump out, OutputPump err, Thread stdinWriter)
+    private static void await(long deadline, OutputPump out, OutputPump err, @Nullable Thread stdinWriter)
             throws InterruptedException {
         out.await(deadline - System.nanoTime());
         err.await(deadline - System.nanoTime());
@@ -226,7 +230,7 @@ public final class SafeExec {
         }
     }
 
-    private static void awaitQuietly(long deadline, OutputPump out, OutputPump err, Thread stdinWriter) {
+    private static void awaitQuietly(long deadline, OutputPump out, OutputPump err, @Nullable Thread stdinWriter) {
         boolean interrupted = Thread.interrupted();
         try {
             await(deadline, out, err, stdinWriter);
