@@ -68,10 +68,18 @@ public final class GradeReport {
             "^\\[WARNING\\] (?<file>/.+?\\.java):\\[(?<line>\\d+),\\d+\\] \\[(?<check>\\w+)\\] (?<what>.*)$");
 
     /**
-     * Error Prone's findings in the learner's own files ({@code src/main/java}; not the given types), from this
-     * build's compiler output: advice, not points. As "File.java:88 — what (Check)", each once, in order.
+     * Error Prone's findings in the learner's own files ({@code src/main/java}; not the given types), from the
+     * compiler's output: advice, not points. As "File.java:88 — what (Check)", each once, in order. Maven
+     * compiles only what changed, so the findings of the last compile are kept beside the classes and shown
+     * again while the code stays the same.
      */
-    List<String> advice(String slug) {
+    List<String> advice(String slug) throws IOException {
+        Path target = root.resolve(mode).resolve(slug).resolve("target");
+        Path kept = target.resolve("static-analysis-advice.txt");
+        String artifact = mode.equals("solutions") ? slug + "-solution" : slug;
+        if (!mavenLog.contains("(default-compile) @ " + artifact + " ---") || compileSkipped(artifact)) {
+            return Files.isRegularFile(kept) ? Files.readAllLines(kept, StandardCharsets.UTF_8) : List.of();
+        }
         String own = "/" + mode + "/" + slug + "/src/main/java/";
         Set<String> advice = new LinkedHashSet<>();
         for (String line : mavenLog.split("\\R", -1)) {
@@ -81,7 +89,18 @@ public final class GradeReport {
                 advice.add(file + ":" + m.group("line") + " — " + m.group("what").strip() + " (" + m.group("check") + ")");
             }
         }
+        if (Files.isDirectory(target)) {
+            Files.write(kept, advice, StandardCharsets.UTF_8);
+        }
         return List.copyOf(advice);
+    }
+
+    /** Whether this build found the main classes of {@code artifact} up to date (no compile, no findings). */
+    private boolean compileSkipped(String artifact) {
+        int at = mavenLog.indexOf("(default-compile) @ " + artifact + " ---");
+        int next = mavenLog.indexOf("[INFO] ---", at + 1);
+        String section = mavenLog.substring(at, next < 0 ? mavenLog.length() : next);
+        return section.contains("Nothing to compile");
     }
 
     private Results.Exercise entryFromResults(String slug) throws IOException {

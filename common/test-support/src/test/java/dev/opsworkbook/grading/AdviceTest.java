@@ -29,11 +29,26 @@ class AdviceTest {
 
     @Test
     @DisplayName("lists each finding in the learner's own files once, as File.java:line — what (Check)")
-    void advice() {
+    void advice() throws IOException {
         List<String> advice = new GradeReport(root, "exercises", null, LOG).advice("ex04-worker-pool");
 
         assertThat(advice).containsExactly("WorkerPool.java:88 — Return value of methods returning Future must be"
                 + " checked. (FutureReturnValueIgnored)");
+    }
+
+    @Test
+    @DisplayName("is kept while the code stays the same: a build that compiled nothing shows the last findings")
+    void keptWhileUnchanged() throws IOException {
+        Files.createDirectories(root.resolve("exercises/ex04-worker-pool/target"));
+        new GradeReport(root, "exercises", null, LOG).advice("ex04-worker-pool");
+
+        String upToDate = """
+                [INFO] --- compiler:3.16.0:compile (default-compile) @ ex04-worker-pool ---
+                [INFO] Nothing to compile - all classes are up to date.
+                [INFO] --- surefire:3.6.1:test (default-test) @ ex04-worker-pool ---
+                """;
+        assertThat(new GradeReport(root, "exercises", null, upToDate).advice("ex04-worker-pool"))
+                .singleElement().asString().startsWith("WorkerPool.java:88 — ");
     }
 
     @Test
