@@ -12,7 +12,8 @@ usage: scripts/new-bug.sh EXERCISE NAME            start: copy the reference to 
 
 A bug is a small, realistic mistake: edit the reference copy in the scratch folder until it has the mistake
 and nothing else, then --finish. If bugs/NAME/bug.patch exists (say, it no longer applies after a change to
-the reference), the start applies what it can and leaves *.rej files for the rest.
+the reference), the start carries the bug over with a 3-way merge and leaves conflict markers where it
+cannot; --finish refuses while any are left.
 NAME is lowercase words joined by '-', e.g. swallowed-interrupt. EXERCISE is ex05, 05 or the full slug.
 USAGE
 }
@@ -43,9 +44,21 @@ start)
     in_scratch add -A
     in_scratch commit -q -m "reference"
     if [ -f "$bug/bug.patch" ]; then
-        if in_scratch apply --reject "$bug/bug.patch" 2>"$scratch/.apply.log"; then
+        # The patch's "index" lines name the reference files it was made against; they are in this repository's
+        # history, so a 3-way merge can carry the bug over to a changed reference.
+        sed -n 's/^index \([0-9a-f]*\)\.\..*/\1/p' "$bug/bug.patch" | while read -r blob; do
+            git -C "$ROOT" cat-file -p "$blob" 2>/dev/null | in_scratch hash-object -w --stdin >/dev/null || true
+        done
+        if in_scratch apply "$bug/bug.patch" 2>"$scratch/.git/new-bug-apply.log"; then
             echo "Applied the existing bugs/$name/bug.patch: the scratch copy has the bug as it was."
+        elif in_scratch apply --3way "$bug/bug.patch" >>"$scratch/.git/new-bug-apply.log" 2>&1; then
+            echo "The reference changed since bugs/$name/bug.patch was made; a 3-way merge carried the bug over."
+            echo "Check the result: git -C ${scratch#"$ROOT"/} diff HEAD"
+        elif grep -q "<<<<<<<" -r "$scratch/src"; then
+            echo "The 3-way merge left conflicts: resolve the <<<<<<< markers in these files by hand:"
+            grep -l "<<<<<<<" -r "$scratch/src" | sed "s|^$ROOT/|  |"
         else
+            in_scratch apply --reject "$bug/bug.patch" >>"$scratch/.git/new-bug-apply.log" 2>&1 || true
             echo "The existing bugs/$name/bug.patch applied only in part; redo the rest by hand (see these):"
             find "$scratch/src" -name '*.rej' | sed "s|^$ROOT/|  |"
         fi
@@ -55,8 +68,9 @@ start)
     ;;
 finish)
     [ -d "$scratch/.git" ] || die 2 "no scratch copy at ${scratch#"$ROOT"/}: start with scripts/new-bug.sh $slug $name"
-    rejects=$(find "$scratch/src" -name '*.rej' -o -name '*.orig' | sed "s|^$ROOT/|  |")
-    [ -z "$rejects" ] || die 1 "resolve and delete these first:
+    rejects=$( { find "$scratch/src" -name '*.rej' -o -name '*.orig'; grep -l "<<<<<<<" -r "$scratch/src" || true; } |
+        sed "s|^$ROOT/|  |")
+    [ -z "$rejects" ] || die 1 "first resolve the conflict markers, and delete the *.rej and *.orig files, in:
 $rejects"
     in_scratch add -A
     if in_scratch diff --cached --quiet; then
