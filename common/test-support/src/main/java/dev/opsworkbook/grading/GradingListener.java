@@ -69,6 +69,8 @@ public final class GradingListener implements TestExecutionListener {
         final int points;
         final @Nullable String hint;
         final int order;
+        /** Position in the report (and in the grading channel's plan). */
+        int index;
         String status = "error";
         @Nullable String message = NOT_RUN;
         boolean notImplemented;
@@ -105,6 +107,9 @@ public final class GradingListener implements TestExecutionListener {
                 .orElseGet(() -> Path.of("").toAbsolutePath().getFileName().toString());
         found.sort(Comparator.comparingInt((Unit u) -> u.order));
         inventory.addAll(found);
+        for (int i = 0; i < inventory.size(); i++) {
+            inventory.get(i).index = i;
+        }
         found.forEach(u -> units.put(u.id, u));
         // Before any test runs: the grader's copy of the inventory and of every result (see ResultsStream).
         stream = ResultsStream.connect(testPlan.getConfigurationParameters().get(ResultsStream.COLLECTOR)
@@ -300,7 +305,7 @@ public final class GradingListener implements TestExecutionListener {
         unit.notImplemented = notImplemented;
         unit.finished = true;
         if (stream != null) {
-            stream.send(List.of("result", unit.name, status));
+            stream.send(List.of("result", unit.index, status));
         }
     }
 

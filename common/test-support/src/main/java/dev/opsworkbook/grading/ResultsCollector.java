@@ -9,7 +9,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,16 +23,28 @@ import org.jspecify.annotations.Nullable;
  */
 final class ResultsCollector implements AutoCloseable {
 
-    /** What one exercise's test JVM reported. */
+    /** One graded test of the inventory, as the listener announced it before anything ran. */
+    record Planned(String name, int points) {
+    }
+
+    /**
+     * What one exercise's test JVM reported: the inventory in report order, and each result by its position
+     * there (names may repeat across classes; positions do not).
+     */
     static final class Stream {
-        final Map<String, Integer> plan = new LinkedHashMap<>();
-        final Map<String, String> results = new LinkedHashMap<>();
+        final List<Planned> plan = new ArrayList<>();
+        final Map<Integer, String> results = new HashMap<>();
         int connections;
         boolean ended;
 
         synchronized long score() {
-            return plan.entrySet().stream().filter(e -> Results.PASS.equals(results.get(e.getKey())))
-                    .mapToLong(Map.Entry::getValue).sum();
+            long score = 0;
+            for (int i = 0; i < plan.size(); i++) {
+                if (Results.PASS.equals(results.get(i))) {
+                    score += plan.get(i).points();
+                }
+            }
+            return score;
         }
     }
 
@@ -87,6 +99,9 @@ final class ResultsCollector implements AutoCloseable {
                     stream = streams.computeIfAbsent(String.valueOf(event.get(1)), s -> new Stream());
                     synchronized (stream) {
                         stream.connections++;
+                        if (stream.connections > 1) {
+                            return; // counted, which is enough to fail the exercise; its events change nothing
+                        }
                     }
                     continue;
                 }
@@ -98,10 +113,10 @@ final class ResultsCollector implements AutoCloseable {
                         case "plan" -> {
                             for (Object o : (List<?>) event.get(1)) {
                                 List<?> unit = (List<?>) o;
-                                stream.plan.put(String.valueOf(unit.get(0)), ((Number) unit.get(1)).intValue());
+                                stream.plan.add(new Planned(String.valueOf(unit.get(0)), ((Number) unit.get(1)).intValue()));
                             }
                         }
-                        case "result" -> stream.results.put(String.valueOf(event.get(1)), String.valueOf(event.get(2)));
+                        case "result" -> stream.results.put(((Number) event.get(1)).intValue(), String.valueOf(event.get(2)));
                         case "end" -> stream.ended = true;
                         default -> { } // a newer listener's event: ignore
                     }

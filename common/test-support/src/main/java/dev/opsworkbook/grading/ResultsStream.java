@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * loopback socket to the grader ({@link ResultsCollector}), which keeps the score in its own process. Code
  * under test can rewrite {@code results.json} afterwards; it cannot take back what was already sent.
  * One JSON array per line: {@code ["hello", slug]}, {@code ["plan", [[name, points], ...]]},
- * {@code ["result", name, status]}, {@code ["end"]}.
+ * {@code ["result", position in the plan, status]}, {@code ["end"]}.
  */
 final class ResultsStream implements AutoCloseable {
     /** Configuration parameter or environment variable: the collector's port on loopback. */

@@ -2,7 +2,6 @@ package dev.opsworkbook.grading;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,15 +31,16 @@ final class Tampering {
                 return "the tests ran, but their results file was deleted";
             }
             List<String> names = file.tests().stream().map(Results.Test::name).toList();
-            if (!names.equals(List.copyOf(stream.plan.keySet()))) {
+            if (!names.equals(stream.plan.stream().map(ResultsCollector.Planned::name).toList())) {
                 return "the results file lists other tests than the ones that ran";
             }
-            for (Results.Test t : file.tests()) {
-                String reported = stream.results.get(t.name());
-                Integer planned = stream.plan.get(t.name()); // present: the names were compared above
-                if (planned == null || t.maxPoints() != planned) {
+            for (int i = 0; i < file.tests().size(); i++) {
+                Results.Test t = file.tests().get(i);
+                String reported = stream.results.get(i);
+                int planned = stream.plan.get(i).points();
+                if (t.maxPoints() != planned) {
                     return "'" + t.name() + "' is worth " + t.maxPoints() + " points in the results file, "
-                            + stream.plan.get(t.name()) + " in the suite";
+                            + planned + " in the suite";
                 }
                 if (t.passed() != Results.PASS.equals(reported)) {
                     return "'" + t.name() + "' is '" + t.status() + "' in the results file, but the test JVM reported '"
@@ -62,11 +62,11 @@ final class Tampering {
         List<Results.Test> tests = new ArrayList<>();
         if (stream != null) {
             synchronized (stream) {
-                for (Map.Entry<String, Integer> unit : stream.plan.entrySet()) {
-                    String reported = stream.results.get(unit.getKey());
-                    tests.add(new Results.Test(unit.getKey(), reported == null ? Results.ERROR : reported,
-                            reported == null ? "did not finish" : null, null, null, 0, unit.getValue(), 0, null,
-                            false));
+                for (int i = 0; i < stream.plan.size(); i++) {
+                    String reported = stream.results.get(i);
+                    tests.add(new Results.Test(stream.plan.get(i).name(), reported == null ? Results.ERROR : reported,
+                            reported == null ? "did not finish" : null, null, null, 0, stream.plan.get(i).points(), 0,
+                            null, false));
                 }
             }
         }

@@ -61,6 +61,7 @@ class GoldenReportTest {
         "attack-deletes-results,     DeletesResultsAttackSuite,  0, error",
         "attack-reflection,          ReflectionAttackSuite,      0, error",
         "honest-with-channel,        SomeFailSuite,             40, fail",
+        "honest-duplicate-names,     DuplicateNamesSuite,       50, fail",
     })
     @Timeout(60)
     @DisplayName("of code that attacks the grader scores what was earned, or is an error worth 0, never more")
