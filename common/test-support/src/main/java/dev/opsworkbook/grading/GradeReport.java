@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -81,18 +82,26 @@ public final class GradeReport {
             return Files.isRegularFile(kept) ? Files.readAllLines(kept, StandardCharsets.UTF_8) : List.of();
         }
         String own = "/" + mode + "/" + slug + "/src/main/java/";
-        Set<String> advice = new LinkedHashSet<>();
+        record Finding(String file, int line, String text) {
+        }
+        Set<Finding> findings = new LinkedHashSet<>();
         for (String line : mavenLog.split("\\R", -1)) {
             Matcher m = FINDING.matcher(line);
             if (m.matches() && m.group("file").contains(own)) {
                 String file = m.group("file").substring(m.group("file").lastIndexOf('/') + 1);
-                advice.add(file + ":" + m.group("line") + " — " + m.group("what").strip() + " (" + m.group("check") + ")");
+                int at = Integer.parseInt(m.group("line"));
+                findings.add(new Finding(file, at, file + ":" + at + " — " + m.group("what").strip() + " ("
+                        + m.group("check") + ")"));
             }
         }
+        // In the order of the files and lines, as a reviewer reads them (javac reports them as it finds them).
+        List<String> advice = findings.stream()
+                .sorted(Comparator.comparing(Finding::file).thenComparingInt(Finding::line))
+                .map(Finding::text).toList();
         if (Files.isDirectory(target)) {
             Files.write(kept, advice, StandardCharsets.UTF_8);
         }
-        return List.copyOf(advice);
+        return advice;
     }
 
     /** Whether this build found the main classes of {@code artifact} up to date (no compile, no findings). */
