@@ -36,7 +36,8 @@ import org.jspecify.annotations.Nullable;
  * <p>The child runs with the same {@code java} ({@code java.home}) and the current test classpath
  * (Surefire's {@code surefire.test.class.path} when set, because {@code java.class.path} may then be a
  * manifest-only booter jar). Its stdout and stderr go to files (no pipes, no pump threads, nothing the
- * child can block on); its stdin is {@code /dev/null}. {@link #close()} kills it (and its descendants)
+ * child can block on); its stdin is {@code /dev/null}. Logback in the child logs INFO and above to stderr
+ * ({@code child-logback.xml}), so a program that logs keeps its stdout to itself. {@link #close()} kills it (and its descendants)
  * with SIGKILL if it still runs, reaps it, and deletes the output files.
  */
 public final class ChildJvm implements AutoCloseable {
@@ -46,6 +47,9 @@ public final class ChildJvm implements AutoCloseable {
     private final boolean ownsOutputDir;
     private final Path stdoutFile;
     private final Path stderrFile;
+    /** The child's logging configuration (a resource of this kit): INFO and above, to stderr. */
+    static final String CHILD_LOGBACK_CONFIG = "dev/opsworkbook/testing/child-logback.xml";
+
     private final List<String> command;
 
     private ChildJvm(Process process, Path outputDir, boolean ownsOutputDir, Path stdoutFile, Path stderrFile,
@@ -131,6 +135,8 @@ public final class ChildJvm implements AutoCloseable {
             Path err = dir.resolve("stderr.txt");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            // Logback's default console appender writes to stdout, where it would mix with the program's output.
+            command.add("-Dlogback.configurationFile=" + CHILD_LOGBACK_CONFIG);
             command.addAll(jvmArgs);
             command.add("-cp");
             command.add(testClassPath());

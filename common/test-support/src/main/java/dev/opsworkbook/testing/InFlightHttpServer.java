@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
  * A loopback HTTP/1.1 server (the JDK's {@code HttpServer}, one virtual thread per request, so that it is never
  * the bottleneck at hundreds of concurrent requests) that counts the requests in flight and remembers the peak.
  *
- * <p>A request is <em>in flight</em> from the moment its handler starts until the handler returns its
- * {@link Reply}: the count drops <em>before</em> the first response byte is written, so a client that starts a new
- * request as soon as it has read a response can never make the count exceed its own limit. The handler runs on
+ * <p>A request is <em>in flight</em> from the moment its handler starts until its response has been written up to
+ * the last byte: the count drops just <em>before</em> that last byte (or before the headers, for an empty body) goes
+ * out. So a client that holds a connection while it reads a body is counted, and a client that starts a new
+ * request only once it has read a whole response can never make the count exceed its own limit. The handler runs on
  * its own virtual thread and may block (latency, holding a wave); {@link #close()} releases handlers that hold,
  * closes every connection and waits up to 5 s for the handlers to end.
  *
@@ -65,6 +66,14 @@ public final class InFlightHttpServer implements AutoCloseable {
     @FunctionalInterface
     public interface Handler {
         Reply handle(Request request, InFlightHttpServer server) throws Exception;
+    }
+
+    static {
+        // The last body byte goes out on its own (see exchange): without TCP_NODELAY, Nagle's algorithm holds it
+        // until the client's delayed ACK, 40 ms per response. The JDK's server reads this once, at first use.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
     }
 
     private final HttpServer server;
@@ -155,34 +164,61 @@ public final class InFlightHttpServer implements AutoCloseable {
             peak = Math.max(peak, ++inFlight);
             lock.notifyAll();
         }
-        try {
-            reply = handler.handle(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                    exchange.getRequestHeaders()), this);
-        } catch (Exception e) {
-            reply = Reply.text(500, "test handler failed: " + e);
-        } finally {
-            synchronized (lock) {
-                inFlight--;
-                lock.notifyAll();
-            }
-        }
+        boolean counted = true;
         try (exchange; OutputStream out = exchange.getResponseBody()) {
-            reply.headers().forEach(exchange.getResponseHeaders()::set);
-            exchange.sendResponseHeaders(reply.status(), reply.body().length == 0 ? -1 : reply.body().length);
-            if (reply.dripDelay().isPositive()) {
-                for (byte b : reply.body()) {
-                    Thread.sleep(reply.dripDelay());
-                    out.write(b);
-                    out.flush();
-                }
-            } else {
-                out.write(reply.body());
+            try {
+                reply = handler.handle(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                        exchange.getRequestHeaders()), this);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (Exception e) {
+                reply = Reply.text(500, "test handler failed: " + e);
             }
+            byte[] body = reply.body();
+            reply.headers().forEach(exchange.getResponseHeaders()::set);
+            if (body.length == 0) {
+                counted = leave(); // the client is done as soon as it has the headers
+                exchange.sendResponseHeaders(reply.status(), -1);
+                return;
+            }
+            exchange.sendResponseHeaders(reply.status(), body.length);
+            int last = body.length - 1;
+            write(out, body, 0, last, reply.dripDelay());
+            out.flush(); // all but the last byte is on the wire while the request still counts
+            counted = leave();
+            write(out, body, last, 1, reply.dripDelay());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             // The client went away (a timeout, a cancel): expected in these tests.
+        } finally {
+            if (counted) {
+                leave();
+            }
         }
+    }
+
+    private static void write(OutputStream out, byte[] body, int from, int length, Duration dripDelay)
+            throws IOException, InterruptedException {
+        if (!dripDelay.isPositive()) {
+            out.write(body, from, length);
+            return;
+        }
+        for (int i = from; i < from + length; i++) {
+            Thread.sleep(dripDelay);
+            out.write(body[i]);
+            out.flush();
+        }
+    }
+
+    /** The request is no longer in flight; returns {@code false} (it is no longer counted). */
+    private boolean leave() {
+        synchronized (lock) {
+            inFlight--;
+            lock.notifyAll();
+        }
+        return false;
     }
 
     /** Stops the server, closes every connection, and releases handlers that hold. */

@@ -167,14 +167,28 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
         } catch (ConditionTimeoutException e) {
             leaks = leaksSince(before);
         }
+        failOn(before, leaks, "Something the test started was still there " + settle.toMillis()
+                + " ms after it ended; a finished run must leave no thread, process or open descriptor behind");
+    }
+
+    /**
+     * Fails at once, without waiting for anything to settle, if something new since {@code before} is still
+     * there: for a contract that says "when it returns, nothing it started is left", checked right after the call
+     * returned ({@code moment} says which call, e.g. "when run() returned"). Leaked processes are killed.
+     */
+    public void assertNoLeaksNow(Snapshot before, String moment) {
+        failOn(before, leaksSince(before), "Something was still there " + moment
+                + " (checked at that moment: the contract says it leaves no thread, process or open descriptor)");
+    }
+
+    private static void failOn(Snapshot before, List<String> leaks, String what) {
         if (leaks.isEmpty()) {
             return;
         }
         List<Long> leakedProcesses = newProcesses(before).stream().map(ProcessHandle::pid).toList();
         Processes.killQuietly(leakedProcesses);
         String killed = leakedProcesses.isEmpty() ? "" : "\n(the leaked processes have now been killed)";
-        throw new AssertionError("Something the test started was still there " + settle.toMillis()
-                + " ms after it ended; a finished run must leave no thread, process or open descriptor behind:\n"
+        throw new AssertionError(what + ":\n"
                 + leaks.stream().map(l -> "  - " + l).collect(Collectors.joining("\n")) + killed);
     }
 

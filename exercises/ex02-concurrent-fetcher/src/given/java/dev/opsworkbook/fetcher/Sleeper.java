@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * Waits between attempts, and tells the time the overall deadline is measured with. Tests inject a fake that
- * records every delay and advances its own clock instead of sleeping.
+ * records every delay and advances its own clock instead of sleeping: so every retry waits through
+ * {@link #sleep(Duration)} exactly once, also when its delay is zero.
  */
 public interface Sleeper {
 

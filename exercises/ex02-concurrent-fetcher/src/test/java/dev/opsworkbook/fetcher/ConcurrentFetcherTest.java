@@ -18,6 +18,7 @@ import dev.opsworkbook.grading.Points;
 import dev.opsworkbook.testing.InFlightHttpServer;
 import dev.opsworkbook.testing.InFlightHttpServer.Reply;
 import dev.opsworkbook.testing.LeakCheck;
+import dev.opsworkbook.testing.Wording;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -270,16 +271,20 @@ class ConcurrentFetcherTest {
             wireMock.resetAll();
         }
 
+        /** A call timeout no answer of a loaded machine comes near (a cold WireMock takes over a second). */
+        static final Duration GENEROUS = Duration.ofSeconds(5);
+
         static Stream<Arguments> transientFailures() {
             return Stream.of(
-                    Arguments.of("503 Service Unavailable", aResponse().withStatus(503)),
-                    Arguments.of("502 Bad Gateway", aResponse().withStatus(502)),
-                    Arguments.of("504 Gateway Timeout", aResponse().withStatus(504)),
-                    Arguments.of("429 Too Many Requests (no Retry-After)", aResponse().withStatus(429)),
-                    Arguments.of("connection reset by peer", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)),
-                    Arguments.of("empty response", aResponse().withFault(Fault.EMPTY_RESPONSE)),
-                    Arguments.of("a response slower than callTimeout", aResponse().withStatus(200)
-                            .withBody("too late").withFixedDelay(2_500)));
+                    Arguments.of("503 Service Unavailable", aResponse().withStatus(503), GENEROUS),
+                    Arguments.of("502 Bad Gateway", aResponse().withStatus(502), GENEROUS),
+                    Arguments.of("504 Gateway Timeout", aResponse().withStatus(504), GENEROUS),
+                    Arguments.of("429 Too Many Requests (no Retry-After)", aResponse().withStatus(429), GENEROUS),
+                    Arguments.of("connection reset by peer", aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER),
+                            GENEROUS),
+                    Arguments.of("empty response", aResponse().withFault(Fault.EMPTY_RESPONSE), GENEROUS),
+                    Arguments.of("a response slower than callTimeout (1 s)", aResponse().withStatus(200)
+                            .withBody("too late").withFixedDelay(2_500), Duration.ofSeconds(1)));
         }
 
         @ParameterizedTest(name = "{0}")
@@ -288,13 +293,14 @@ class ConcurrentFetcherTest {
         @Hint("Retry 429, 502, 503, 504 and I/O errors (an IOException: reset, empty response, timeout). Turn off"
                 + " OkHttp's own retryOnConnectionFailure so that every attempt is one you count.")
         @DisplayName("a transient failure is retried, and the second attempt's response is returned")
-        void transientFailuresAreRetried(String what, ResponseDefinitionBuilder failure) throws Exception {
+        void transientFailuresAreRetried(String what, ResponseDefinitionBuilder failure, Duration callTimeout)
+                throws Exception {
             wireMock.stubFor(get(urlEqualTo("/flaky")).inScenario("flaky").whenScenarioStateIs(Scenario.STARTED)
                     .willReturn(failure).willSetStateTo("recovered"));
             wireMock.stubFor(get(urlEqualTo("/flaky")).inScenario("flaky").whenScenarioStateIs("recovered")
                     .willReturn(aResponse().withStatus(200).withBody("recovered")));
             var sleeper = new RecordingSleeper();
-            try (var fetcher = new ConcurrentFetcher(FAST.withCallTimeout(Duration.ofSeconds(1)), sleeper)) {
+            try (var fetcher = new ConcurrentFetcher(FAST.withCallTimeout(callTimeout), sleeper)) {
 
                 FetchResult r = fetcher.fetchAll(List.of(wireMock.url("/flaky"))).getFirst();
 
@@ -420,7 +426,8 @@ class ConcurrentFetcherTest {
             Duration cap = Duration.ofMillis(200);
             List<List<Duration>> runs = delaysOf(FAST.withBackoff(base, cap).withMaxAttempts(10), 25);
             for (List<Duration> delays : runs) {
-                assertThat(delays).as("delays of one URL with maxAttempts 10").hasSize(9);
+                assertThat(delays).as("Sleeper.sleep() calls for one URL with maxAttempts 10 (9 retries: one call"
+                        + " per retry, also when the delay drawn is 0)").hasSize(9);
                 for (int n = 1; n <= delays.size(); n++) {
                     Duration bound = bound(base, cap, n);
                     assertThat(delays.get(n - 1)).as("the delay before retry %d (base 10 ms, cap 200 ms: at most %s)",
@@ -429,7 +436,8 @@ class ConcurrentFetcherTest {
             }
             List<Duration> long70 = delaysOf(FAST.withBackoff(Duration.ofMillis(1), Duration.ofMillis(50))
                     .withMaxAttempts(70), 1).getFirst();
-            assertThat(long70).as("the 69 delays of 70 attempts with base 1 ms, cap 50 ms")
+            assertThat(long70).as("the Sleeper.sleep() calls of 70 attempts with base 1 ms, cap 50 ms (one per retry,"
+                    + " also for a delay of 0)")
                     .hasSize(69).allSatisfy(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(50)));
         }
 
@@ -500,8 +508,8 @@ class ConcurrentFetcherTest {
 
         @Test
         @Points(5)
-        @Hint("On InterruptedException, cancel every in-flight Call (Call.cancel()), stop waiting threads, and"
-                + " rethrow.")
+        @Hint("On InterruptedException, cancel every in-flight Call (Call.cancel()), stop waiting threads, wait for"
+                + " them to end (a cancelled call ends at once), and rethrow.")
         @DisplayName("interrupting the caller cancels the in-flight calls promptly and throws InterruptedException")
         void interruptCancelsInFlightCalls() throws Exception {
             try (var server = InFlightHttpServer.start((request, s) -> {
@@ -577,8 +585,7 @@ class ConcurrentFetcherTest {
         void invalidSettingsAreRejected(String what, FetchSettings settings, String mention) {
             IllegalArgumentException e = thrownBy(IllegalArgumentException.class,
                     () -> new ConcurrentFetcher(settings, new RecordingSleeper()).close(), "settings with " + what);
-            assertThat(e.getMessage()).as("the message for %s (it should name the setting)", what)
-                    .contains(mention);
+            Wording.assertNames(e.getMessage(), "the message for " + what, mention);
         }
     }
 

@@ -15,6 +15,7 @@ import dev.opsworkbook.grading.Hint;
 import dev.opsworkbook.grading.Points;
 import dev.opsworkbook.testing.ChildJvm;
 import dev.opsworkbook.testing.LeakCheck;
+import dev.opsworkbook.testing.Wording;
 import dev.opsworkbook.testing.LogCapture;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -309,10 +310,8 @@ class WorkerPoolTest {
         void invalidSettingsAreRejected(String what, java.util.function.Supplier<WorkerPool.Builder<Object>> builder,
                                         Class<? extends Throwable> type, List<String> mentions) {
             Throwable e = thrownBy(type, () -> builder.get().start(), "start() with " + what);
-            for (String mention : mentions) {
-                assertThat(e.getMessage()).as("the message of the %s for %s", type.getSimpleName(), what)
-                        .contains(mention);
-            }
+            Wording.assertNames(e.getMessage(), "the message of the " + type.getSimpleName() + " for " + what,
+                    mentions.toArray(String[]::new));
         }
 
         @Test
@@ -324,16 +323,16 @@ class WorkerPoolTest {
             WorkerPool<String> pool = started(WorkerPool.<String>builder(tracker.handler(item -> {
             })).workers(1).queueCapacity(2).name("checks"));
 
-            assertThat(thrownBy(NullPointerException.class, () -> pool.submit(null), "submit(null)").getMessage())
-                    .as("the message of the NullPointerException of submit(null)").contains("item");
-            assertThat(thrownBy(NullPointerException.class, () -> pool.offer(null, WAIT), "offer(null, 5 s)")
-                    .getMessage()).as("the message of the NullPointerException of offer(null, ...)").contains("item");
-            assertThat(thrownBy(NullPointerException.class, () -> pool.shutdown(null), "shutdown(null)").getMessage())
-                    .as("the message of the NullPointerException of shutdown(null)").contains("deadline");
+            Wording.assertNames(thrownBy(NullPointerException.class, () -> pool.submit(null), "submit(null)")
+                    .getMessage(), "the message of the NullPointerException of submit(null)", "item");
+            Wording.assertNames(thrownBy(NullPointerException.class, () -> pool.offer(null, WAIT), "offer(null, 5 s)")
+                    .getMessage(), "the message of the NullPointerException of offer(null, ...)", "item");
+            Wording.assertNames(thrownBy(NullPointerException.class, () -> pool.shutdown(null), "shutdown(null)")
+                    .getMessage(), "the message of the NullPointerException of shutdown(null)", "deadline");
             for (Duration bad : List.of(Duration.ZERO, Duration.ofMillis(-1))) {
-                assertThat(thrownBy(IllegalArgumentException.class, () -> pool.shutdown(bad), "shutdown(" + bad + ")")
-                        .getMessage()).as("the message of the IllegalArgumentException of shutdown(%s)", bad)
-                        .contains("deadline");
+                Wording.assertNames(thrownBy(IllegalArgumentException.class, () -> pool.shutdown(bad),
+                        "shutdown(" + bad + ")").getMessage(),
+                        "the message of the IllegalArgumentException of shutdown(" + bad + ")", "deadline");
             }
             submitWithin(pool, "still-open");
             assertThat(pool.awaitIdle(WAIT)).as("awaitIdle(5 s) after the rejected calls").isTrue();
@@ -802,7 +801,7 @@ class WorkerPoolTest {
                     int exit = jvm.awaitExit(Duration.ofSeconds(8));
                     rethrowIfChildHitStub(jvm);
                     assertThat(exit).as("exit code of ProcessItemsMain %s%s", args, jvm.outputForMessage()).isEqualTo(2);
-                    assertThat(jvm.stderr()).as("stderr of ProcessItemsMain %s", args).contains("usage")
+                    assertThat(jvm.stderr()).as("stderr of ProcessItemsMain %s", args).containsIgnoringCase("usage")
                             .doesNotContain("\tat ");
                 }
                 assertThat(output).as("the output file after ProcessItemsMain %s", args).doesNotExist();

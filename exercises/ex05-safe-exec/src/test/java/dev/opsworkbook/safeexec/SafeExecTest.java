@@ -15,6 +15,7 @@ import dev.opsworkbook.grading.Hint;
 import dev.opsworkbook.grading.Points;
 import dev.opsworkbook.testing.ChildJvm;
 import dev.opsworkbook.testing.LeakCheck;
+import dev.opsworkbook.testing.Wording;
 import dev.opsworkbook.testing.LogCapture;
 import dev.opsworkbook.testing.Processes;
 import dev.opsworkbook.testing.TestScripts;
@@ -157,11 +158,8 @@ class SafeExecTest {
 
             IllegalArgumentException e = thrownBy(IllegalArgumentException.class, () -> exec.run(built),
                     "running a request with " + what);
-            for (String mention : mentions) {
-                assertThat(e.getMessage())
-                        .as("the message of the IllegalArgumentException for %s (it should name the problem)", what)
-                        .containsIgnoringCase(mention);
-            }
+            Wording.assertNames(e.getMessage(), "the message of the IllegalArgumentException for " + what,
+                    mentions.toArray(String[]::new));
         }
 
         @Test
@@ -789,14 +787,15 @@ class SafeExecTest {
             LeakCheck leaks = new LeakCheck();
             LeakCheck.Snapshot before = leaks.snapshot();
             exec.run(ExecRequest.builder("cat").stdin(randomBytes(200 * KIB, 7)).maxOutputBytes(KIB).build());
+            leaks.assertNoLeaksNow(before, "when run(cat with 200 KiB of stdin, output capped at 1 KiB) returned");
             exec.run(ExecRequest.builder(processTree(dir.resolve("hygiene.pids"), false).toString())
                     .timeout(Duration.ofMillis(800)).killGrace(Duration.ofMillis(300)).build());
+            leaks.assertNoLeaksNow(before, "when run(a process tree, timed out after 800 ms) returned");
             thrownBy(CommandNotFoundException.class,
                     () -> exec.run(ExecRequest.builder("/nonexistent/ops-workbook/tool").build()), "a missing command");
             thrownBy(IllegalArgumentException.class,
                     () -> exec.run(ExecRequest.builder("echo", "a\0b").build()), "an argument with a NUL");
-
-            leaks.assertNoLeaksSince(before);
+            leaks.assertNoLeaksNow(before, "when run() threw for a missing command and for an argument with a NUL");
         }
 
         private ILoggingEvent singleInfoEvent() {

@@ -86,12 +86,12 @@ public final class ConcurrentFetcher implements AutoCloseable {
      *   <li>With a finite {@code retryBudgetRatio}, the batch's retries never exceed that ratio times the first
      *       attempts started so far.</li>
      *   <li>A malformed URL becomes that entry's {@code IllegalArgumentException} error, with 0 attempts.</li>
-     *   <li>Every response body is closed; when this method returns, no call is running and no connection is in
-     *       use.</li>
+     *   <li>Every response body is closed; when this method returns or throws, no call is running and no
+     *       connection is in use.</li>
      * </ul>
      *
-     * @throws InterruptedException if the calling thread is interrupted; every in-flight call has been cancelled
-     *                              by the time it is thrown
+     * @throws InterruptedException if the calling thread is interrupted; every in-flight call has been cancelled,
+     *                              and has ended, by the time it is thrown
      * @throws NullPointerException if {@code urls} is null
      */
     public List<FetchResult> fetchAll(List<String> urls) throws InterruptedException {
