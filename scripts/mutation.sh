@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# Mutation testing (PIT) of one reference solution against its grading suite: a maintainers' command, too
+# slow for every CI run. Prints the score and every surviving mutant not yet triaged as equivalent.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+usage() {
+    cat <<USAGE
+usage: scripts/mutation.sh EXERCISE [PIT options as -Dname=value...]
+
+Mutates solutions/EXERCISE (PIT's default mutators) and runs the exercise's suite against each mutant.
+Reports: solutions/EXERCISE/target/pit-reports/{index.html,mutations.xml}.
+Triage: a surviving mutant that cannot change behaviour goes in solutions/EXERCISE/mutation-equivalents.txt,
+one per line: 'Class.method:LINE MUTATOR -- why it is equivalent' (lines starting with # are comments);
+the score counts only the others. Classes a suite runs only in a child JVM (PIT cannot see them) are
+excluded in the solution's POM (property excludedClasses).
+Takes 1-15 minutes per exercise on 2 cores.
+USAGE
+}
+
+[ $# -ge 1 ] || { usage >&2; exit 2; }
+case "$1" in -h | --help) usage; exit 0 ;; esac
+slug=$(resolve_exercise "$1")
+shift
+
+find_jdk
+find_maven
+
+module="solutions/$slug"
+package=$(cd "$ROOT/$module/src/main/java" && find . -name '*.java' -printf '%h\n' | sort -u | head -n 1 | sed 's|^\./||; s|/|.|g')
+[ -n "$package" ] || die 2 "no Java sources under $module/src/main/java"
+log="$ROOT/target/mutation/$slug.log"
+echo "Mutating $package.* in $module (log: $log)..."
+start=$(date +%s)
+# PIT runs a module's tests against its installed dependencies: put the current kit in the local repository.
+run_maven "$log.kit" install -pl common/test-support -Dkit.tests.skip=true ||
+    die 1 "building the grading kit failed; see $log.kit"
+run_maven "$log" test-compile org.pitest:pitest-maven:mutationCoverage -pl "$module" \
+    -DtargetClasses="$package.*" -DtargetTests="$package.*" "$@" ||
+    die 1 "PIT failed; see $log"
+seconds=$(($(date +%s) - start))
+
+xml="$ROOT/$module/target/pit-reports/mutations.xml"
+[ -f "$xml" ] || die 1 "no $xml; see $log"
+equivalents="$ROOT/$module/mutation-equivalents.txt"
+
+# One <mutation> per line: status, class, method, line, mutator.
+mutants=$(sed -n "s|.*status='\([A-Z_]*\)'.*<mutatedClass>\([^<]*\)</mutatedClass><mutatedMethod>\([^<]*\)</mutatedMethod>.*<lineNumber>\([0-9]*\)</lineNumber><mutator>\([^<]*\)</mutator>.*|\1 \2.\3:\4 \5|p" "$xml" |
+    sed 's| [^ ]*\.\([A-Za-z_]*Mutator\)$| \1|; s|org\.pitest\.mutationtest\.engine\.gregor\.mutators\.||')
+total=$(grep -c . <<<"$mutants" || true)
+survivors=$(grep -E '^(SURVIVED|NO_COVERAGE) ' <<<"$mutants" | sed 's|^[A-Z_]* ||; s|^[a-z.]*\.\([A-Z]\)|\1|' | sort -u || true)
+equivalent=0
+untriaged=()
+while IFS= read -r survivor; do
+    [ -n "$survivor" ] || continue
+    if [ -f "$equivalents" ] && grep -v '^#' "$equivalents" | grep -qF -- "$survivor --"; then
+        equivalent=$((equivalent + 1))
+    else
+        untriaged+=("$survivor")
+    fi
+done <<<"$survivors"
+detected=$(grep -cE '^(KILLED|TIMED_OUT|MEMORY_ERROR|RUN_ERROR) ' <<<"$mutants" || true)
+counted=$((total - equivalent))
+score=0
+[ "$counted" -gt 0 ] && score=$((100 * detected / counted))
+
+echo
+echo "$slug: $total mutants, $detected detected (killed or timed out), $equivalent triaged equivalent, ${#untriaged[@]} to triage"
+echo "mutation score: $score% of $counted non-equivalent mutants (target >= 90%), ${seconds} s"
+if [ ${#untriaged[@]} -gt 0 ]; then
+    echo "surviving mutants (add a test, or list them in ${equivalents#"$ROOT/"} with why):"
+    printf '  %s\n' "${untriaged[@]}"
+fi
+echo "report: ${xml%/mutations.xml}/index.html"
