@@ -122,17 +122,32 @@ else
     zoo_stage="[4/4]"
 fi
 
-echo "$zoo_stage bug zoo: each known-wrong variant must fail the suite ($jobs at a time, $bug_runs run(s) each)"
+echo "$zoo_stage bug zoo: each known-wrong variant must fail the suite, each fair variant pass it ($jobs at a time, $bug_runs run(s) each)"
 # Each variant is the reference with its bug.patch applied, compiled by one warm compiler per exercise and run
 # by the kit's SuiteRunner (same JUnit configuration and listener as Surefire) in a JVM of its own: no Maven
 # start per variant. BUG.md's caught-by test runs first; only if it passes does the whole suite run, stopping
 # at its first failure. The suite's classes and classpath are the reference's, built in stage 1.
+# Fair variants (solutions/EXERCISE/fair/NAME/variant.patch) run here too, the other way round: a correct
+# solution that makes other valid choices (its own message wording, logging through SLF4J) must pass every test.
 variants=()
 for s in "${slugs[@]}"; do
     for bug in "$ROOT/solutions/$s/bugs"/*/; do
         [ -d "$bug" ] && variants+=("$s/$(basename "$bug")")
     done
+    for fair in "$ROOT/solutions/$s/fair"/*/; do
+        [ -d "$fair" ] && variants+=("$s/fair.$(basename "$fair")")
+    done
 done
+
+# variant_source EXERCISE/NAME: the folder that holds the variant's patch and its description.
+variant_source() {
+    local s=${1%%/*} name=${1#*/}
+    case "$name" in
+        fair.*) echo "$ROOT/solutions/$s/fair/${name#fair.}" ;;
+        *) echo "$ROOT/solutions/$s/bugs/$name" ;;
+    esac
+}
+is_fair() { case "${1#*/}" in fair.*) return 0 ;; *) return 1 ;; esac; }
 
 # not_runnable EXERCISE/BUG WHY...: the variant is reported as not caught, with the reason.
 not_runnable() {
@@ -144,9 +159,17 @@ not_runnable() {
 
 # prepare_variant EXERCISE/BUG: copies the reference and applies the patch; false (and a verdict) if it can't.
 prepare_variant() {
-    local s=${1%%/*} name=${1#*/} work="$out/bugs/$1" bug="$ROOT/solutions/${1%%/*}/bugs/${1#*/}"
+    local s=${1%%/*} name=${1#*/} work="$out/bugs/$1" bug patch
+    bug=$(variant_source "$1")
+    patch="$bug/bug.patch"
     mkdir -p "$work"
-    if [ ! -f "$bug/bug.patch" ] || [ ! -f "$bug/BUG.md" ]; then
+    if is_fair "$1"; then
+        patch="$bug/variant.patch"
+        if [ ! -f "$patch" ] || [ ! -f "$bug/FAIR.md" ]; then
+            not_runnable "$1" "  fair/${name#fair.} must hold variant.patch and FAIR.md"
+            return 1
+        fi
+    elif [ ! -f "$patch" ] || [ ! -f "$bug/BUG.md" ]; then
         not_runnable "$1" "  bugs/$name must hold bug.patch and BUG.md (create them with: scripts/new-bug.sh $s $name)"
         return 1
     fi
@@ -154,7 +177,7 @@ prepare_variant() {
     # The given API types are compiled with it, as in the Maven build (src/given, shared with the skeleton).
     [ ! -d "$ROOT/exercises/$s/src/given" ] || cp -R "$ROOT/exercises/$s/src/given" "$work/src/given"
     # GIT_CEILING_DIRECTORIES: apply to this folder, not relative to the repository that contains it.
-    if ! GIT_CEILING_DIRECTORIES="$(dirname "$work")" git -C "$work" apply "$bug/bug.patch" 2>"$work/apply.log"; then
+    if ! GIT_CEILING_DIRECTORIES="$(dirname "$work")" git -C "$work" apply "$patch" 2>"$work/apply.log"; then
         not_runnable "$1" "  bug.patch no longer applies to the reference (a change to the reference touched this bug):" \
             "$(sed 's/^/    /' "$work/apply.log")" \
             "  re-create it: scripts/new-bug.sh $s $name (starts from the old patch), then scripts/new-bug.sh --finish $s $name"
@@ -185,7 +208,22 @@ suite_run() {
 run_variant() {
     local s=${1%%/*} work="$out/bugs/$1" caught=1 run dir expected started_ms
     started_ms=$(now_ms)
-    expected=$(sed -n 's/^caught-by: *//p' "$ROOT/solutions/$s/bugs/${1#*/}/BUG.md" | head -n 1)
+    if is_fair "$1"; then
+        # The whole suite, every test: "caught" here means what it should, that every graded test passed.
+        dir="$work/run1"
+        mkdir -p "$dir"
+        suite_run "$1" "$dir" suite || true
+        if grep -q "every graded test passed on this variant" "$dir/suite.verdict"; then
+            echo "  every graded test passed" >"$work/verdict"
+        else
+            grep -v '^verdict:' "$dir/suite.verdict" | sed 's/caught by:/lost points in:/' >"$work/verdict"
+            caught=0
+        fi
+        echo "$(($(now_ms) - started_ms))" >"$work/ms"
+        echo "$caught" >"$work/caught"
+        return 0
+    fi
+    expected=$(sed -n 's/^caught-by: *//p' "$(variant_source "$1")/BUG.md" | head -n 1)
     for run in $(seq 1 "$bug_runs"); do
         dir="$work/run$run"
         mkdir -p "$dir"
@@ -226,7 +264,14 @@ print_finished() {
         [ -f "$work/caught" ] || return 0
         echo "  $v:"
         cat "$work/verdict"
-        if [ "$(cat "$work/caught")" = 1 ]; then
+        if is_fair "$v"; then
+            if [ "$(cat "$work/caught")" = 1 ]; then
+                pass "${v%%/*}: fair variant '${v#*/fair.}' (a correct solution with other valid choices) scores 100"
+            else
+                fail "${v%%/*}: fair variant '${v#*/fair.}' loses points: a test requires more than the contract" \
+                    "see ${work#"$ROOT"/}"
+            fi
+        elif [ "$(cat "$work/caught")" = 1 ]; then
             pass "${v%%/*}: bug '${v#*/}' caught"
         else
             fail "${v%%/*}: bug '${v#*/}' NOT caught" "see ${work#"$ROOT"/}"
