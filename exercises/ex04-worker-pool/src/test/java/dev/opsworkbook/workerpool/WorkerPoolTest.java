@@ -955,14 +955,15 @@ class WorkerPoolTest {
 
         @Test
         @Points(1)
+        @Timeout(30)
         @Hint("Check the arguments before starting anything (not even the output file): exactly six of them, numbers in"
                 + " range. Otherwise print the usage line to stderr and exit 2 (System.exit), without a stack trace.")
         @DisplayName("bad arguments exit with status 2 and the usage on stderr, before any item is processed")
         void badArgumentsExitWithStatus2() throws Exception {
             Path output = dir.resolve("output.txt");
             String[][] cases = {
-                    {output.toString(), "25", "3"},
                     {output.toString(), "25", "3", "4", "2", "2000", "--verbose"},
+                    {output.toString(), "25", "3"},
                     {output.toString(), "25", "three", "4", "2", "2000"},
                     {output.toString(), "25", "0", "4", "2", "2000"},
             };
