@@ -29,7 +29,8 @@ import org.jspecify.annotations.Nullable;
  *       {@code INTERRUPTED}, {@code UNSTARTED} and {@code ABANDONED}, each followed by its items separated by
  *       single spaces. Nothing is appended to {@code OUTPUT} after the report.</li>
  *   <li>Exit status: 0 when all items were processed, 143 after SIGTERM (the JVM's own), 2 for bad
- *       arguments (with a usage message on stderr).</li>
+ *       arguments: not exactly six, or a number out of range (with a usage message on stderr, before
+ *       anything starts: {@code OUTPUT} is not created).</li>
  * </ul>
  *
  * <p>So after any run, every item that was submitted is either a line of {@code OUTPUT} or listed in the

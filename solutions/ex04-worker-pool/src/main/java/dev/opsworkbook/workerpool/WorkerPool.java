@@ -267,7 +267,8 @@ public final class WorkerPool<T> {
 
     /**
      * Waits until every item submitted so far has finished: the queue is empty and no item is running.
-     * Returns at once on an idle pool, and once shutdown has returned its report.
+     * Returns at once on an idle pool, and once shutdown has returned its report (even while abandoned items
+     * still run).
      */
     public void awaitIdle() throws InterruptedException {
         awaitIdle(Duration.ofNanos(Long.MAX_VALUE));
@@ -502,7 +503,7 @@ public final class WorkerPool<T> {
      *
      * <p>If the calling thread is interrupted while waiting, the deadline is brought forward to now (the
      * remaining steps run at once) and the thread's interrupt status is set again on return. A second call
-     * returns the first call's report.
+     * returns the first call's report (one made while the first is still running waits for it).
      *
      * @return the report accounting for every item ever accepted
      * @throws NullPointerException     if {@code deadline} is null
