@@ -10,7 +10,7 @@ import java.time.Duration;
  * @param stdout   what the child wrote to standard output (capped)
  * @param stderr   what the child wrote to standard error (capped)
  * @param timedOut whether the timeout expired and the process tree was stopped
- * @param duration wall time from start to the end of the run
+ * @param duration wall time from start to the end of the run; it spans at least the child's whole life
  * @param pid      the child's process id
  */
 public record ExecResult(int exitCode, CapturedOutput stdout, CapturedOutput stderr, boolean timedOut,

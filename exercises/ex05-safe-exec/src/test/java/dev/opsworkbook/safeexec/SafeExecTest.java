@@ -30,13 +30,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -123,6 +126,7 @@ class SafeExecTest {
                     invalid("a null argv", t -> ExecRequest.builder((List<String>) null), "argv"),
                     invalid("an empty argv", t -> ExecRequest.builder(List.of()), "argv"),
                     invalid("a null argument (argv[2])", t -> ExecRequest.builder("echo", "a", null), "argv[2]", "null"),
+                    invalid("a null program (argv[0])", t -> ExecRequest.builder((String) null, "x"), "argv[0]", "null"),
                     invalid("a NUL character in argv[1]", t -> ExecRequest.builder("echo", "a\0b"), "argv[1]", "NUL"),
                     invalid("a blank program name", t -> ExecRequest.builder("  ", "x"), "blank"),
                     invalid("a null timeout", t -> ExecRequest.builder("true").timeout(null), "timeout"),
@@ -183,7 +187,7 @@ class SafeExecTest {
         }
 
         @Test
-        @Points(3)
+        @Points(2)
         @Hint("Return the exit status the JDK reports; for a child killed by signal N that is already 128 + N.")
         @DisplayName("exit codes are passed through, and a child killed by a signal reports 128 + the signal")
         void exitCodesArePassedThrough() throws Exception {
@@ -204,7 +208,7 @@ class SafeExecTest {
         }
 
         @Test
-        @Points(3)
+        @Points(2)
         @Hint("ProcessBuilder.environment() starts as a copy of the parent's environment: clear it first.")
         @DisplayName("the request's environment replaces the parent's: the child sees only what was given")
         void environmentReplacesTheParents() throws Exception {
@@ -255,7 +259,7 @@ class SafeExecTest {
         }
 
         @Test
-        @Points(3)
+        @Points(2)
         @Hint("Write stdin from another thread (the child may write its output before reading all its input),"
                 + " and close it afterwards, or `cat` waits for more for ever.")
         @DisplayName("stdin bytes are delivered and stdin is closed, so `cat` echoes 1 MiB and terminates")
@@ -287,6 +291,47 @@ class SafeExecTest {
             assertThat(result.exitCode()).as("exit code of a script that ignores its stdin").isEqualTo(4);
             assertThat(result.stdout().text()).as("its stdout").isEqualTo("done\n");
             assertThat(result.timedOut()).as("whether it timed out").isFalse();
+        }
+
+        @Test
+        @Points(2)
+        @Hint("Write stdin from another thread. A child that does not read it leaves the 64 KiB pipe full, and a write"
+                + " on the calling thread blocks there, before run() even starts to wait for the timeout.")
+        @DisplayName("a child that never reads its stdin cannot block run(): with 1 MiB of stdin the timeout still"
+                + " applies")
+        void unreadStdinCannotBlockRun() throws Exception {
+            Path pids = dir.resolve("deaf.pids");
+            Path s = script("deaf.sh", "echo $$ >> " + quote(pids), "exec sleep 30");
+            Duration timeout = Duration.ofMillis(500);
+            Duration grace = Duration.ofMillis(300);
+
+            long start = System.nanoTime();
+            Caller caller = new Caller(ExecRequest.builder(s.toString()).stdin(randomBytes(MIB, 8))
+                    .timeout(timeout).killGrace(grace).build());
+            ExecResult result = caller.result(Duration.ofSeconds(6), "a `sleep 30` that never reads the 1 MiB of stdin"
+                    + " it was given (timeout 500 ms, killGrace 300 ms); is stdin written on the calling thread?");
+            long elapsedMs = millisSince(start);
+
+            assertThat(result.timedOut()).as("timedOut() of a `sleep 30` with a 500 ms timeout").isTrue();
+            assertThat(elapsedMs).as("how long run() took, in ms (timeout 500 ms + grace 300 ms + 1 s allowed)")
+                    .isLessThan(timeout.plus(grace).plusSeconds(1).toMillis());
+        }
+
+        @Test
+        @Points(1)
+        @Hint("A request without stdin still gets its stdin closed, at once: a child that reads its input (cat, grep,"
+                + " a shell `read`) waits for end-of-file for as long as the pipe stays open.")
+        @DisplayName("a request without stdin closes the child's stdin at once, so `cat` ends with no output")
+        void noStdinMeansStdinIsClosed() throws Exception {
+            ExecResult result = exec.run(ExecRequest.builder("cat").timeout(Duration.ofSeconds(6))
+                    .killGrace(Duration.ofMillis(200)).build());
+
+            assertThat(result.timedOut())
+                    .as("whether `cat` given no stdin had to be stopped by its 6 s timeout (it ends only when its"
+                            + " stdin is closed)")
+                    .isFalse();
+            assertThat(result.exitCode()).as("exit code of `cat` given no stdin").isZero();
+            assertThat(result.stdout().text()).as("what `cat` given no stdin printed").isEmpty();
         }
     }
 
@@ -322,7 +367,8 @@ class SafeExecTest {
 
         @Test
         @Points(6)
-        @Hint("Keep the first maxOutputBytes bytes in a buffer of that size, then keep reading and only count.")
+        @Hint("Keep the first maxOutputBytes bytes, then keep reading and only count. A read may return more than the"
+                + " room left below the cap: never read past the cap into the kept bytes.")
         @DisplayName("each stream keeps exactly its first maxOutputBytes bytes and counts the rest as dropped")
         void capKeepsTheHeadAndCountsTheRest() throws Exception {
             byte[] out = randomBytes(MIB, 4);
@@ -330,7 +376,7 @@ class SafeExecTest {
             Path outFile = Files.write(dir.resolve("out.bin"), out);
             Path errFile = Files.write(dir.resolve("err.bin"), err);
             Path s = script("capped.sh", "cat \"$1\" & cat \"$2\" >&2", "wait");
-            int cap = 64 * KIB;
+            int cap = 100_000; // no multiple of a pipe's or a buffer's size: a read may cross it
 
             ExecResult result = exec.run(ExecRequest.builder(s.toString(), outFile.toString(), errFile.toString())
                     .maxOutputBytes(cap).charset(ISO_8859_1).build());
@@ -447,15 +493,21 @@ class SafeExecTest {
         @Test
         @Points(5)
         @Hint("Wait with Process.waitFor(timeout); when it expires, stop the child and report timedOut = true."
-                + " Keep what it wrote before.")
+                + " Keep what it wrote before. After the kill, wait for the readers only a bounded time: a process that"
+                + " left the tree (a double fork) is not killed and may hold the pipe open for ever.")
         @DisplayName("a run that exceeds its timeout returns within timeout + grace + 1 s, flagged as timed out")
         void timeoutIsFlaggedAndBounded() throws Exception {
-            Path s = script("slow.sh", "echo started", "exec sleep 30");
+            Path pids = dir.resolve("escaped.pids");
+            // The subshell exits at once: its `sleep 60` leaves the tree (the known limit) but keeps stdout open.
+            Path s = script("slow.sh", "( sleep 60 & echo $! >> " + quote(pids) + " )", "echo started",
+                    "exec sleep 30");
             Duration timeout = Duration.ofMillis(500);
             Duration grace = Duration.ofMillis(500);
 
             long start = System.nanoTime();
-            ExecResult result = exec.run(ExecRequest.builder(s.toString()).timeout(timeout).killGrace(grace).build());
+            ExecResult result = new Caller(ExecRequest.builder(s.toString()).timeout(timeout).killGrace(grace).build())
+                    .result(Duration.ofSeconds(6), "a `sleep 30` with a 500 ms timeout, whose stdout is also held by a"
+                            + " process that left the tree (is the wait for the output readers unbounded?)");
             long elapsedMs = millisSince(start);
 
             assertThat(result.timedOut()).as("timedOut() of a `sleep 30` with a 500 ms timeout").isTrue();
@@ -468,7 +520,7 @@ class SafeExecTest {
         }
 
         @Test
-        @Points(6)
+        @Points(5)
         @Hint("Process.destroy() signals only the direct child; its children are re-parented and keep running."
                 + " Snapshot ProcessHandle.descendants() before signalling, and signal all of them.")
         @DisplayName("on timeout the whole tree dies: the child, its child and its grandchild")
@@ -491,23 +543,34 @@ class SafeExecTest {
 
         @Test
         @Points(3)
-        @Hint("Stop gently first: SIGTERM lets the program clean up, SIGKILL only after the grace period. Note that"
-                + " Process.destroy() also closes your ends of the pipes; ProcessHandle.destroy() only signals.")
-        @DisplayName("on timeout the child first gets SIGTERM, so that it can clean up")
+        @Hint("Stop gently first: SIGTERM to every process of the tree (snapshot the descendants before signalling)"
+                + " lets each clean up, SIGKILL only after the grace period. Note that Process.destroy() also closes"
+                + " your ends of the pipes; ProcessHandle.destroy() only signals.")
+        @DisplayName("on timeout every process of the tree first gets SIGTERM, so that it can clean up")
         void sigtermComesFirst() throws Exception {
-            Path s = script("graceful.sh", "trap 'echo cleaning up; exit 0' TERM", "sleep 30 &", "wait");
+            Path pids = dir.resolve("graceful.pids");
+            Path marks = dir.resolve("sigterm.marks");
+            Path child = script("graceful-child.sh", "trap 'echo $$ >> " + quote(marks) + "; exit 0' TERM",
+                    "echo $$ >> " + quote(pids), "sleep 30 &", "wait");
+            Path s = script("graceful.sh", "trap 'echo cleaning up; exit 0' TERM", quote(child) + " &", "wait");
 
             long start = System.nanoTime();
-            ExecResult result = exec.run(ExecRequest.builder(s.toString()).timeout(Duration.ofMillis(500))
+            ExecResult result = exec.run(ExecRequest.builder(s.toString()).timeout(Duration.ofMillis(1000))
                     .killGrace(Duration.ofMillis(1500)).build());
             long elapsedMs = millisSince(start);
 
             assertThat(result.timedOut()).as("timedOut()").isTrue();
+            List<Long> children = Processes.readPids(pids);
+            assertThat(children).as("pid written by the script's child within the 1 s timeout").hasSize(1);
+            assertThat(Processes.readPids(marks))
+                    .as("pids of the processes below the direct child whose SIGTERM handler ran (expected the"
+                            + " script's child: every process of the tree gets SIGTERM, not only the direct child)")
+                    .containsExactlyElementsOf(children);
             assertThat(result.stdout().text())
                     .as("what the script's SIGTERM handler printed (nothing: either it never got SIGTERM, only"
                             + " SIGKILL, or what it printed after the signal was lost)")
                     .isEqualTo("cleaning up\n");
-            assertThat(elapsedMs).as("how long run() took, in ms").isLessThan(500 + 1500 + 1000);
+            assertThat(elapsedMs).as("how long run() took, in ms").isLessThan(1000 + 1500 + 1000);
         }
 
         @Test
@@ -534,8 +597,8 @@ class SafeExecTest {
 
         @Test
         @Points(4)
-        @Hint("A process may ignore SIGTERM. After killGrace, send SIGKILL (destroyForcibly()) to every process"
-                + " of the tree that is still running.")
+        @Hint("A process may ignore SIGTERM. After killGrace, and not before (the grace is its time to clean up),"
+                + " send SIGKILL (destroyForcibly()) to every process of the tree that is still running.")
         @DisplayName("a tree that ignores SIGTERM is killed with SIGKILL after the grace period")
         void sigtermIgnoringTreeIsKilledAfterGrace() throws Exception {
             Path pids = dir.resolve("stubborn.pids");
@@ -553,6 +616,10 @@ class SafeExecTest {
             assertThat(result.timedOut()).as("timedOut()").isTrue();
             assertThat(elapsedMs).as("how long run() took, in ms (timeout 500 ms + grace 700 ms + 1 s allowed)")
                     .isLessThan(timeout.plus(grace).plusSeconds(1).toMillis());
+            assertThat(elapsedMs)
+                    .as("how long run() took, in ms, for a tree that ignores SIGTERM (SIGKILL only after the whole"
+                            + " 700 ms grace: not before timeout 500 ms + grace 700 ms)")
+                    .isGreaterThanOrEqualTo(timeout.plus(grace).toMillis() - 20);
             Processes.awaitAllDead(stubborn, Duration.ofSeconds(1));
             assertThat(result.exitCode()).as("exit code of a child killed by SIGKILL (128 + 9)").isEqualTo(137);
         }
@@ -583,7 +650,8 @@ class SafeExecTest {
         @Test
         @Points(4)
         @Hint("A background process that inherited stdout keeps the pipe open after the child exits, so the"
-                + " reader never sees end-of-file. Once the child has exited, wait for the readers only a little.")
+                + " reader never sees end-of-file. Once the child has exited, wait for the readers only"
+                + " min(remaining timeout, killGrace): whichever ends first.")
         @DisplayName("a background process holding the output pipe open does not make run() wait for it")
         void orphanHoldingThePipeDoesNotHang() throws Exception {
             Path pids = dir.resolve("orphan.pids");
@@ -606,12 +674,29 @@ class SafeExecTest {
             assertThat(result.timedOut()).as("timedOut() (the script itself finished after 0.5 s)").isFalse();
             assertThat(Processes.readPids(pids)).as("the orphan's pid").hasSize(1);
             // The orphan left the tree when its parent exited; killLeftoverProcesses() stops it.
+
+            // The other bound: here the rest of the timeout (1 s when the script exits) is shorter than killGrace.
+            Path pids2 = dir.resolve("orphan2.pids");
+            Path s2 = script("orphan2.sh", "sleep 60 &", "echo $! >> " + quote(pids2), "echo hi", "sleep 0.5");
+            long start2 = System.nanoTime();
+            ExecResult result2 = exec.run(ExecRequest.builder(s2.toString()).timeout(Duration.ofMillis(1500))
+                    .killGrace(Duration.ofSeconds(5)).build());
+            long elapsedMs2 = millisSince(start2);
+
+            assertThat(elapsedMs2)
+                    .as("how long run() took, in ms, for a script that exits after 0.5 s but leaves `sleep 60`"
+                            + " holding its stdout (timeout 1.5 s, killGrace 5 s: wait at most the 1 s left of the"
+                            + " timeout; waiting out killGrace would take 5.5 s)")
+                    .isLessThan(3500);
+            assertThat(result2.stdout().text()).as("the output of the second script").isEqualTo("hi\n");
+            assertThat(result2.exitCode()).as("exit code of the second script").isZero();
+            assertThat(Processes.readPids(pids2)).as("the second orphan's pid").hasSize(1);
         }
 
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("When waitFor() throws InterruptedException, SIGKILL the whole tree at once (the caller is leaving,"
-                + " no grace period) and rethrow.")
+                + " no grace period), wait for the readers to end, and rethrow.")
         @DisplayName("a caller interrupted while waiting gets InterruptedException, and the whole tree is killed")
         void interruptKillsTheTreeAndPropagates() throws Exception {
             Path pids = dir.resolve("interrupted.pids");
@@ -619,39 +704,81 @@ class SafeExecTest {
             ExecRequest request = ExecRequest.builder(root.toString()).timeout(Duration.ofSeconds(30))
                     .killGrace(Duration.ofSeconds(5)).build();
 
-            CompletableFuture<ExecResult> outcome = new CompletableFuture<>();
-            Thread caller = Thread.ofPlatform().name("interrupted-caller").start(() -> {
-                try {
-                    outcome.complete(exec.run(request));
-                } catch (Throwable t) {
-                    outcome.completeExceptionally(t);
-                }
-            });
+            LeakCheck leaks = new LeakCheck();
+            LeakCheck.Snapshot before = leaks.snapshot();
+            Caller caller = new Caller(request);
             try {
                 // Interrupt once the whole tree is running (or stop if run() already returned).
-                await().pollInSameThread().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5))
-                        .until(() -> outcome.isDone() || Processes.readPids(pids).size() == 3);
-                if (outcome.isDone()) {
-                    rethrowIfStub(catchThrowable(outcome::join));
+                awaitUntil("the 3 levels of the tree to write their pids", () -> caller.outcome.isDone()
+                        || Processes.readPids(pids).size() == 3);
+                if (caller.outcome.isDone()) {
+                    rethrowIfStub(catchThrowable(caller.outcome::join));
                     fail("run() returned before the caller was interrupted, but the tree runs for 30 s: %s",
-                            describe(outcome));
+                            describe(caller.outcome));
                 }
                 List<Long> tree = Processes.readPids(pids);
                 long interruptedAt = System.nanoTime();
-                caller.interrupt();
-                caller.join(Duration.ofSeconds(4));
+                caller.thread.interrupt();
+                caller.thread.join(Duration.ofSeconds(4));
                 long elapsedMs = millisSince(interruptedAt);
 
-                assertThat(outcome).as("run() in the interrupted thread (still running 4 s after the interrupt)")
+                assertThat(caller.outcome).as("run() in the interrupted thread (still running 4 s after the interrupt)")
                         .isDone();
-                assertThat(catchThrowable(outcome::join)).as("how run() ended after its caller was interrupted")
+                assertThat(catchThrowable(caller.outcome::join)).as("how run() ended after its caller was interrupted")
+                        .hasCauseInstanceOf(InterruptedException.class);
+                leaks.assertNoLeaksNow(before, "when run() threw InterruptedException");
+                assertThat(elapsedMs).as("ms between the interrupt and run() returning (kill at once: no grace)")
+                        .isLessThan(2000);
+                Processes.awaitAllDead(tree, Duration.ofSeconds(1));
+            } finally {
+                caller.thread.interrupt();
+                caller.thread.join(Duration.ofSeconds(5));
+            }
+        }
+
+        @Test
+        @Points(2)
+        @Timeout(20)
+        @Hint("The grace period after a timeout is waiting too: an interrupt during it must SIGKILL the tree at once"
+                + " and throw InterruptedException, neither be ignored until the grace ends nor be swallowed.")
+        @DisplayName("a caller interrupted during the grace period after a timeout gets InterruptedException at once")
+        void interruptDuringTheGraceKillsTheTree() throws Exception {
+            Path pids = dir.resolve("grace-interrupted.pids");
+            Path marks = dir.resolve("grace-sigterm.marks");
+            Path stubborn = script("stubborn-child.sh", "trap '' TERM", "echo $$ >> " + quote(pids), "exec sleep 30");
+            // The root notes its SIGTERM (then the grace has begun) and waits on for its child, which ignores it.
+            Path root = script("grace-root.sh", "trap 'echo TERM >> " + quote(marks) + "' TERM",
+                    "echo $$ >> " + quote(pids), quote(stubborn) + " &", "wait", "wait");
+            ExecRequest request = ExecRequest.builder(root.toString()).timeout(Duration.ofMillis(1000))
+                    .killGrace(Duration.ofSeconds(10)).build();
+
+            Caller caller = new Caller(request);
+            try {
+                awaitUntil("the script to get SIGTERM (timeout 1 s)", () -> caller.outcome.isDone()
+                        || Files.exists(marks));
+                if (caller.outcome.isDone()) {
+                    rethrowIfStub(catchThrowable(caller.outcome::join));
+                    fail("run() returned before the caller was interrupted, but the tree ignores SIGTERM and the grace"
+                            + " is 10 s: %s", describe(caller.outcome));
+                }
+                List<Long> tree = Processes.readPids(pids);
+                long interruptedAt = System.nanoTime();
+                caller.thread.interrupt();
+                caller.thread.join(Duration.ofSeconds(4));
+                long elapsedMs = millisSince(interruptedAt);
+
+                assertThat(caller.outcome)
+                        .as("run() interrupted during the 10 s grace period (still running 4 s after the interrupt)")
+                        .isDone();
+                assertThat(catchThrowable(caller.outcome::join))
+                        .as("how run() ended after its caller was interrupted during the grace period")
                         .hasCauseInstanceOf(InterruptedException.class);
                 assertThat(elapsedMs).as("ms between the interrupt and run() returning (kill at once: no grace)")
                         .isLessThan(2000);
                 Processes.awaitAllDead(tree, Duration.ofSeconds(1));
             } finally {
-                caller.interrupt();
-                caller.join(Duration.ofSeconds(5));
+                caller.thread.interrupt();
+                caller.thread.join(Duration.ofSeconds(12));
             }
         }
     }
@@ -671,7 +798,7 @@ class SafeExecTest {
                 + " with the types the README lists.")
         @DisplayName("each run logs one INFO event with argv, pid, exit code, duration, bytes and dropped bytes")
         void runIsLoggedWithItsFields() throws Exception {
-            Path s = script("report.sh", "printf 0123456789", "printf abc >&2", "exit 7");
+            Path s = script("report.sh", "printf 0123456789", "printf abcdef >&2", "sleep 0.3", "exit 7");
 
             long start = System.nanoTime();
             ExecResult result = exec.run(ExecRequest.builder(s.toString(), "--verbose").maxOutputBytes(4).build());
@@ -684,11 +811,17 @@ class SafeExecTest {
             assertField(kv, "timed_out", Boolean.class, false);
             assertField(kv, "stdout_bytes", Long.class, 10L);
             assertField(kv, "stdout_dropped", Long.class, 6L);
-            assertField(kv, "stderr_bytes", Long.class, 3L);
-            assertField(kv, "stderr_dropped", Long.class, 0L);
+            assertField(kv, "stderr_bytes", Long.class, 6L);
+            assertField(kv, "stderr_dropped", Long.class, 2L);
             assertThat(kv.get("duration_ms")).as("the key-value 'duration_ms' (a Long)").isInstanceOf(Long.class);
-            assertThat((Long) kv.get("duration_ms")).as("the key-value 'duration_ms'")
-                    .isBetween(0L, elapsedMs + 1);
+            assertThat((Long) kv.get("duration_ms"))
+                    .as("the key-value 'duration_ms' of a script that sleeps 0.3 s (at least 300, at most the %d ms"
+                            + " run() took)", elapsedMs)
+                    .isBetween(300L, elapsedMs + 1);
+            assertThat(result.duration().toMillis())
+                    .as("ExecResult.duration(), in ms, of a script that sleeps 0.3 s (at least 300, at most the %d ms"
+                            + " run() took)", elapsedMs)
+                    .isBetween(300L, elapsedMs + 1);
         }
 
         @Test
@@ -708,7 +841,8 @@ class SafeExecTest {
         @Test
         @Points(5)
         @Hint("Redact a copy of argv for the log only: values of secret-looking --name=value, NAME=value and"
-                + " --name value, URL passwords and Authorization headers. The process gets the real values.")
+                + " --name value (every word of the list, in any case), URL passwords (also inside a name=value) and"
+                + " Authorization headers. The process gets the real values.")
         @DisplayName("secrets in argv are redacted in the log, but the program receives them unchanged")
         void secretsAreRedactedInTheLogOnly() throws Exception {
             Path printArgs = script("print-args.sh", "printf '%s\\0' \"$@\"");
@@ -720,6 +854,16 @@ class SafeExecTest {
                     {"--token", "--token"}, {"tok-456", "***"},
                     {"--client-secret", "--client-secret"}, {"cs-789", "***"},
                     {"https://bob:s3cret-url@db.example.com/x", "https://bob:***@db.example.com/x"},
+                    {"--dbname=postgres://app:pw-in-opt@db/app", "--dbname=postgres://app:***@db/app"},
+                    {"DATABASE_URL=postgres://u:pw-in-env@db/app", "DATABASE_URL=postgres://u:***@db/app"},
+                    {"--passwd=w-passwd", "--passwd=***"},
+                    {"DB_PWD=w-pwd", "DB_PWD=***"},
+                    {"--apikey=w-apikey", "--apikey=***"},
+                    {"API_KEY=w-api_key", "API_KEY=***"},
+                    {"--credentials", "--credentials"}, {"w-credential", "***"},
+                    {"--auth=w-auth", "--auth=***"},
+                    {"--private_key=w-pk1", "--private_key=***"},
+                    {"--Private-Key", "--Private-Key"}, {"w-pk2", "***"},
                     {"Authorization: Bearer eyJ-jwt", "Authorization: ***"},
                     {"authorization: Basic Ym9iOnB3", "authorization: ***"},
                     {"--user=bob", "--user=bob"},
@@ -735,7 +879,8 @@ class SafeExecTest {
                 logged.add(c[1]);
             }
             List<String> secrets = List.of("hunter2", "abc123", "s3cr3t-db", "k-987", "tok-456", "cs-789",
-                    "s3cret-url", "eyJ-jwt", "Ym9iOnB3");
+                    "s3cret-url", "pw-in-opt", "pw-in-env", "w-passwd", "w-pwd", "w-apikey", "w-api_key",
+                    "w-credential", "w-auth", "w-pk1", "w-pk2", "eyJ-jwt", "Ym9iOnB3");
 
             ExecResult result = exec.run(ExecRequest.builder(argv).build());
 
@@ -743,7 +888,15 @@ class SafeExecTest {
                     .as("the arguments the program received (redaction is for the log only)")
                     .containsExactlyElementsOf(argv.subList(1, argv.size()));
             ILoggingEvent event = singleInfoEvent();
-            assertThat(LogCapture.keyValues(event).get("argv")).as("the logged 'argv'").isEqualTo(logged);
+            Object loggedArgv = LogCapture.keyValues(event).get("argv");
+            assertThat(loggedArgv).as("the logged 'argv' (a List<String>)").isInstanceOf(List.class);
+            List<?> actual = (List<?>) loggedArgv;
+            assertThat(actual).as("the logged 'argv': one element per argument").hasSameSizeAs(logged);
+            for (int i = 1; i < argv.size(); i++) {
+                assertThat(actual.get(i)).as("the logged form of argv[%d] \"%s\"%s", i, argv.get(i),
+                        i > 1 ? " (after \"" + argv.get(i - 1) + "\")" : "").isEqualTo(logged.get(i));
+            }
+            assertThat(loggedArgv).as("the logged 'argv'").isEqualTo(logged);
             String everything = event.getFormattedMessage() + " " + LogCapture.keyValues(event);
             for (String secret : secrets) {
                 assertThat(everything).as("the log event (message and key-values)").doesNotContain(secret);
@@ -752,23 +905,35 @@ class SafeExecTest {
 
         @Test
         @Points(5)
-        @Hint("Keep no shared mutable state between runs; every run owns its process, buffers and threads.")
+        @Timeout(40)
+        @Hint("Keep no shared mutable state between runs; every run owns its process, buffers and threads (no static"
+                + " read buffer shared by the readers).")
         @DisplayName("50 runs at once from virtual threads each get their own output")
         void fiftyConcurrentRunsFromVirtualThreads() throws Exception {
             Path s = script("echo-n.sh", "printf 'out-%s:' \"$1\"", "cat", "printf 'err-%s' \"$1\" >&2");
             int runs = 50;
+            List<byte[]> inputs = new ArrayList<>();
+            for (int i = 0; i < runs; i++) {
+                inputs.add(randomBytes(48 * KIB, 100 + i)); // several reads per run, each run's own bytes
+            }
 
             List<Future<ExecResult>> futures = new ArrayList<>();
             try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < runs; i++) {
                     String n = Integer.toString(i);
-                    futures.add(executor.submit(() -> exec.run(ExecRequest.builder(s.toString(), n)
-                            .stdin("in-" + n).timeout(Duration.ofSeconds(8)).build())));
+                    byte[] input = inputs.get(i);
+                    futures.add(executor.submit(() -> exec.run(ExecRequest.builder(s.toString(), n).stdin(input)
+                            .charset(ISO_8859_1).timeout(Duration.ofSeconds(20)).killGrace(Duration.ofSeconds(10))
+                            .build())));
                 }
                 List<Long> pids = new ArrayList<>();
                 for (int i = 0; i < runs; i++) {
-                    ExecResult r = get(futures.get(i), Duration.ofSeconds(9));
-                    assertThat(r.stdout().text()).as("stdout of run %d of %d", i, runs).isEqualTo("out-" + i + ":in-" + i);
+                    ExecResult r = get(futures.get(i), Duration.ofSeconds(25));
+                    byte[] prefix = ("out-" + i + ":").getBytes(ISO_8859_1);
+                    byte[] expected = Arrays.copyOf(prefix, prefix.length + inputs.get(i).length);
+                    System.arraycopy(inputs.get(i), 0, expected, prefix.length, inputs.get(i).length);
+                    assertSameBytes("stdout of run " + i + " of " + runs + " (its own 'out-" + i + ":' and the 48 KiB"
+                            + " of its own stdin)", r.stdout().bytes(), expected);
                     assertThat(r.stderr().text()).as("stderr of run %d of %d", i, runs).isEqualTo("err-" + i);
                     assertThat(r.exitCode()).as("exit code of run %d", i).isZero();
                     assertThat(r.timedOut()).as("timedOut() of run %d", i).isFalse();
@@ -911,6 +1076,51 @@ class SafeExecTest {
         }
     }
 
+
+    /**
+     * A call of {@code run} on its own platform thread, so that a test can wait for it with a bound (and say what
+     * hung instead of being stopped by its own timeout), or interrupt it.
+     */
+    private final class Caller {
+        final CompletableFuture<ExecResult> outcome = new CompletableFuture<>();
+        final Thread thread;
+
+        Caller(ExecRequest request) {
+            thread = Thread.ofPlatform().name("test-caller-of-run").start(() -> {
+                try {
+                    outcome.complete(exec.run(request));
+                } catch (Throwable t) {
+                    outcome.completeExceptionally(t);
+                }
+            });
+        }
+
+        /** What run() returned; fails if it had not returned within {@code limit} ({@code what} says of what). */
+        ExecResult result(Duration limit, String what) throws Exception {
+            try {
+                return outcome.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                throw new AssertionError("run() had not returned " + limit.toSeconds() + " s after it was called, for "
+                        + what);
+            } catch (ExecutionException e) {
+                rethrowIfStub(e.getCause());
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+    }
+
+    /** Polls {@code condition} until it holds, for at most 5 s; fails saying what did not happen ({@code what}). */
+    private static void awaitUntil(String what, Callable<Boolean> condition) {
+        try {
+            await().pollInSameThread().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(5))
+                    .until(condition);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("waited 5 s in vain for " + what);
+        }
+    }
 
     private static String describe(CompletableFuture<?> outcome) {
         Throwable thrown = catchThrowable(outcome::join);
