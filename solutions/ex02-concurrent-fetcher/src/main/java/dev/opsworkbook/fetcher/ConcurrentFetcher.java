@@ -71,8 +71,8 @@ public final class ConcurrentFetcher implements AutoCloseable {
      * Fetches every URL with GET and returns one result per URL, in the order of {@code urls}.
      *
      * <ul>
-     *   <li>At most {@code maxInFlight} requests are on the wire at any moment, and that many are when there is
-     *       enough work.</li>
+     *   <li>At most {@code maxInFlight} requests are on the wire at any moment, retries included, and that many are
+     *       when there is enough work (a URL waiting out its backoff is not on the wire).</li>
      *   <li>Each attempt has a whole-call deadline of {@code callTimeout}, however slowly the server sends.</li>
      *   <li>Retried (up to {@code maxAttempts} attempts in all): 429, 502, 503, 504, an I/O error (connection
      *       reset, empty response) and a timeout. Not retried: any other status, such as 200, 400, 401, 403,
@@ -80,9 +80,10 @@ public final class ConcurrentFetcher implements AutoCloseable {
      *   <li>The delay before retry n (n = 1 for the first retry) is drawn uniformly from
      *       {@code [0, min(maxDelay, baseDelay·2^(n-1))]} and waited through the {@link Sleeper}; a
      *       {@code Retry-After} header on a 429 or 503 (delta-seconds or HTTP-date) replaces it, clamped to
-     *       {@code [0, maxRetryAfter]}.</li>
-     *   <li>No attempt starts, and no delay is waited, past {@code overallDeadline} from the start of the call
-     *       (measured with {@link Sleeper#nanoTime()}); the URL keeps its last outcome.</li>
+     *       {@code [0, maxRetryAfter]} however large.</li>
+     *   <li>No attempt starts (not even one that waited for a slot), and no delay is waited, past
+     *       {@code overallDeadline} from the start of each call (measured with {@link Sleeper#nanoTime()}); the URL
+     *       keeps its last outcome.</li>
      *   <li>With a finite {@code retryBudgetRatio}, the batch's retries never exceed that ratio times the first
      *       attempts started so far.</li>
      *   <li>A malformed URL becomes that entry's {@code IllegalArgumentException} error, with 0 attempts.</li>
