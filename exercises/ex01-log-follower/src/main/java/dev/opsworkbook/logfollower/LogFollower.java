@@ -66,10 +66,11 @@ public final class LogFollower implements AutoCloseable {
 
     /**
      * {@code log-follower [--from-beginning] [--poll-ms N] [--max-line-bytes N] [--queue N] FILE}: follows
-     * FILE and prints its lines to stdout until SIGTERM or SIGINT. On the signal it stops reading, prints every
-     * line it had read, flushes stdout, and writes {@code log-follower: stopped, N lines read, N printed} to
-     * stderr. Exit status: 143 after SIGTERM (130 after SIGINT); 2 for invalid arguments; 1 if the file
-     * cannot be followed (one line on stderr, no stack trace).
+     * FILE and prints its lines to stdout until SIGTERM or SIGINT. On the signal it stops reading (closes the
+     * follower), prints every line it had read (also to a reader of stdout that lags behind), flushes stdout, and
+     * writes {@code log-follower: stopped, N lines read, N printed} to stderr. Exit status: 143 after SIGTERM
+     * (130 after SIGINT); 2 for invalid arguments; 1 if the file cannot be followed (one line on stderr, no
+     * stack trace).
      */
     public static void main(String[] args) {
         throw new UnsupportedOperationException("TODO: the command (task 4)");
