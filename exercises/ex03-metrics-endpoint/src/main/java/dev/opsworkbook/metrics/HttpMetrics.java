@@ -15,8 +15,9 @@ import java.util.function.LongSupplier;
  *
  * <p>The {@code route} label is the template given to {@link #instrument} ({@code /users/{id}}), never
  * the request path, so the number of series stays bounded whatever clients request. {@code code} is the
- * status the handler sent; a handler that throws is recorded as {@code 500}, and the exception is
- * rethrown unchanged. A handler that returns without sending a status is recorded as {@code 500} too.
+ * status the handler sent; a handler that throws is recorded as {@code 500}, even if it had already sent a
+ * status, and the exception (checked or not) is rethrown unchanged. A handler that returns without sending a
+ * status is recorded as {@code 500} too.
  *
  * <p>Durations come from the injected nanosecond ticker (by default {@link System#nanoTime()}, which is
  * monotonic: wall-clock jumps never produce a negative or huge duration).

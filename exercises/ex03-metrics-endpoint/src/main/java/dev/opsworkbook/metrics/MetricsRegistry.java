@@ -23,7 +23,8 @@ public final class MetricsRegistry {
      *
      * @param name the metric name; a trailing {@code _total} is removed, and the exposition adds it
      *     back (so {@code requests} and {@code requests_total} name the same counter)
-     * @param help the {@code # HELP} text (any characters; backslash and newline are escaped on output)
+     * @param help the {@code # HELP} text (any characters; backslash and newline are escaped on output; if it is
+     *     empty, no {@code # HELP} line is written)
      * @param labelNames the label names, possibly none
      * @return the new counter
      * @throws IllegalArgumentException for an invalid metric or label name, or a name already registered

@@ -8,8 +8,9 @@ import java.io.Writer;
  * ({@code PrometheusTextFormatWriter}, without {@code _created} lines) writes it:
  *
  * <ul>
- *   <li>metrics sorted by name; for each, {@code # HELP} (backslash and newline escaped), {@code # TYPE},
- *       then its series sorted by label values;</li>
+ *   <li>metrics sorted by name (a counter by its name without {@code _total}); for each, {@code # HELP}
+ *       (backslash and newline escaped; no {@code # HELP} line if the help text is empty), {@code # TYPE}, then
+ *       its series sorted by label values;</li>
  *   <li>labels sorted by name, values escaped ({@code \\}, {@code \"}, {@code \n}), any other character,
  *       Unicode included, written as is (the output is UTF-8);</li>
  *   <li>doubles as {@link Double#toString(double)} ({@code 1.0}, {@code 0.005}, {@code 1.0E-4}), infinities

@@ -10,8 +10,9 @@ import org.jspecify.annotations.Nullable;
  * ({@code PrometheusTextFormatWriter}, without {@code _created} lines) writes it:
  *
  * <ul>
- *   <li>metrics sorted by name; for each, {@code # HELP} (backslash and newline escaped), {@code # TYPE},
- *       then its series sorted by label values;</li>
+ *   <li>metrics sorted by name (a counter by its name without {@code _total}); for each, {@code # HELP}
+ *       (backslash and newline escaped; no {@code # HELP} line if the help text is empty), {@code # TYPE}, then
+ *       its series sorted by label values;</li>
  *   <li>labels sorted by name, values escaped ({@code \\}, {@code \"}, {@code \n}), any other character,
  *       Unicode included, written as is (the output is UTF-8);</li>
  *   <li>doubles as {@link Double#toString(double)} ({@code 1.0}, {@code 0.005}, {@code 1.0E-4}), infinities
@@ -40,16 +41,19 @@ public final class TextFormat {
     }
 
     static void writeHeader(Appendable out, String name, String help, String type) throws IOException {
-        out.append("# HELP ").append(name).append(' ');
-        for (int i = 0; i < help.length(); i++) {
-            char c = help.charAt(i);
-            switch (c) {
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                default -> out.append(c);
+        if (!help.isEmpty()) { // the official writer leaves out the HELP line of an empty help text
+            out.append("# HELP ").append(name).append(' ');
+            for (int i = 0; i < help.length(); i++) {
+                char c = help.charAt(i);
+                switch (c) {
+                    case '\\' -> out.append("\\\\");
+                    case '\n' -> out.append("\\n");
+                    default -> out.append(c);
+                }
             }
+            out.append('\n');
         }
-        out.append("\n# TYPE ").append(name).append(' ').append(type).append('\n');
+        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
     }
 
     /** {@code {a="1",b="2"}} with an optional extra last label (the histogram's {@code le}); nothing if empty. */
