@@ -122,6 +122,10 @@ class MetricsEndpointTest {
             assertThat(requests.labels("GET", "200").value()).as("series {GET,200} after 1 + 2").isEqualTo(3.0);
             assertThat(requests.labels("POST", "500").value()).as("series {POST,500} after 1").isEqualTo(1.0);
             assertThat(requests.labels("PUT", "200").value()).as("a series never incremented").isZero();
+            Counter bytes = registry.counter("bytes", "Bytes.");
+            bytes.inc(1e19); // a whole number beyond any long
+            bytes.inc(1e19);
+            assertThat(bytes.value()).as("counter after inc(1e19) twice").isEqualTo(2e19);
             String text = registry.scrape();
             assertThat(samples(text)).as("sample lines (labels registered as method, code; written sorted by name)"
                             + " of:%n%s", text)
