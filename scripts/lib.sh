@@ -82,6 +82,24 @@ run_maven() {
     return "$rc"
 }
 
+# ensure_tool COMMAND DEBIAN_PACKAGE: makes COMMAND available, installing the package when it is missing and
+# this is root on a Debian-like system (apt-get update once per run); else exits 2 with what to install.
+ensure_tool() {
+    local cmd=$1 package=$2
+    command -v "$cmd" >/dev/null 2>&1 && return 0
+    [ -x "/usr/sbin/$cmd" ] && { export PATH="$PATH:/usr/sbin"; return 0; }
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "  (installing $package for $cmd)" >&2
+        if [ -z "${APT_UPDATED:-}" ]; then
+            apt-get update -q >/dev/null 2>&1 || true
+            export APT_UPDATED=1
+        fi
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package" >/dev/null 2>&1 || true
+        export PATH="$PATH:/usr/sbin"
+    fi
+    command -v "$cmd" >/dev/null 2>&1 || die 2 "'$cmd' not found: install the Debian package '$package' (apt-get install $package)."
+}
+
 # All exercise slugs, in order.
 all_exercises() {
     local d

@@ -69,7 +69,7 @@ else
         scope=(-pl "$modules")
     fi
 
-    echo "[1/4] mvn verify: the kit's tests, every reference against its suite, every other module's tests"
+    echo "[1/5] mvn verify: the kit's tests, every reference against its suite, every other module's tests"
     if run_maven "$out/mvn-verify.log" "${scope[@]}" verify "${write_classpath[@]}"; then
         pass "mvn verify"
     else
@@ -78,7 +78,7 @@ else
     fi
     grep -E "^\[(INFO|WARNING|ERROR)\] Tests run: [0-9]+, Failures" "$out/mvn-verify.log" | tail -n 1 || true
 
-    echo "[2/4] skeleton and reference expose the same public API; static analysis catches a planted finding"
+    echo "[2/5] skeleton and reference expose the same public API; static analysis catches a planted finding"
     for s in "${slugs[@]}"; do
         classes=$(cd "$ROOT/exercises/$s/target/classes" 2>/dev/null && find . -name '*.class' | sed 's|^\./||; s|\.class$||; s|/|.|g' | sort) || true
         if [ -z "$classes" ]; then
@@ -105,7 +105,7 @@ else
             "see ${out#"$ROOT"/}/static-analysis-probe.log"
     fi
 
-    echo "[3/4] every graded test fails on the pristine skeleton, because of the stub"
+    echo "[3/5] every graded test fails on the pristine skeleton, because of the stub"
     skeletons="common/test-support"
     for s in "${slugs[@]}"; do
         skeletons="$skeletons,exercises/$s"
@@ -119,7 +119,24 @@ else
             fail "$s: skeleton" "see above and ${out#"$ROOT"/}/skeletons.log"
         fi
     done
-    zoo_stage="[4/4]"
+
+    echo "[4/5] real tools check the references (scripts/peers/EXERCISE-TOOL.sh)"
+    # Each peer builds nothing: it runs the reference compiled in stage 1 beside the real tool it imitates
+    # (logrotate and tail -F, promtool, timeout) and exits non-zero when the reference does worse.
+    for s in "${slugs[@]}"; do
+        for peer in "$ROOT/scripts/peers/$s"-*.sh; do
+            [ -f "$peer" ] || continue
+            name=$(basename "$peer" .sh)
+            peer_started=$SECONDS
+            if PEER_OUT="$out/peers/$name" bash "$peer" >"$out/$name.log" 2>&1; then
+                pass "$name ($((SECONDS - peer_started)) s)"
+            else
+                fail "$name" "see ${out#"$ROOT"/}/$name.log"
+            fi
+            sed 's/^/        /' "$out/$name.log" | tail -n 12
+        done
+    done
+    zoo_stage="[5/5]"
 fi
 
 echo "$zoo_stage bug zoo: each known-wrong variant must fail the suite, each fair variant pass it ($jobs at a time, $bug_runs run(s) each)"
