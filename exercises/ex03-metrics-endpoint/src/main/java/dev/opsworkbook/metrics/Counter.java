@@ -5,7 +5,8 @@ package dev.opsworkbook.metrics;
  *
  * <p>Exposed as {@code <name>_total}; each distinct combination of label values is one series, created on
  * first use. An unlabelled counter has its single series from the start (value {@code 0.0}); a labelled
- * counter with no series yet is not exposed at all. Thread-safe; increments are never lost.
+ * counter with no series yet is not exposed at all. Thread-safe; increments are never lost, and a counter never
+ * goes down, whatever the amounts.
  */
 public final class Counter {
 

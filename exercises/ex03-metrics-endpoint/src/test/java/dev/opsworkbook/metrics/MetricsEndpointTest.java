@@ -14,6 +14,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.opsworkbook.grading.Hint;
 import dev.opsworkbook.grading.Points;
 import dev.opsworkbook.testing.LeakCheck;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -39,6 +40,7 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -102,7 +104,7 @@ class MetricsEndpointTest {
     class CounterTask {
 
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("One series per distinct combination of label values: labels(\"GET\") twice must return the same"
                 + " series, labels(\"POST\") another one. The values come in the order the label names were"
                 + " registered; the scrape sorts the labels by name, each value staying next to its own name.")
@@ -180,6 +182,44 @@ class MetricsEndpointTest {
 
         @Test
         @Points(2)
+        @Hint("A long wraps at 2^63 (about 9.22E18): 1,025 whole amounts of 9.0E15 add up past it, and a long sum (a"
+                + " LongAdder's too) then reads as a huge negative number; read as unsigned, it wraps again at 2^64."
+                + " A DoubleAdder cannot wrap (the official client adds amounts in one); a long is fine only while its"
+                + " sum stays far from the wrap.")
+        @DisplayName("a counter never goes down, whatever the amounts: 1,025 x inc(9.0E15) give 9.225E18, 2,100 give"
+                + " 1.89E19 (past 2^63 and 2^64)")
+        void neverGoesDownWhateverTheAmounts() {
+            MetricsRegistry registry = new MetricsRegistry();
+            Counter archived = registry.counter("archived_bytes", "Bytes archived.");
+            Counter.Child sent = registry.counter("sent_bytes", "Bytes sent.", "link").labels("uplink");
+
+            for (int i = 0; i < 1_025; i++) {
+                archived.inc(9.0e15); // not read in between: the sum may only be looked at once, at the end
+            }
+            double previous = 0;
+            List<String> wentDown = new ArrayList<>();
+            for (int i = 1; i <= 2_100; i++) {
+                sent.inc(9.0e15);
+                double value = sent.value();
+                if (value < previous && wentDown.size() < 5) {
+                    wentDown.add("after increment #" + i + ": from " + previous + " to " + value);
+                }
+                previous = Math.max(previous, value);
+            }
+
+            assertThat(archived.value()).as("value after 1,025 x inc(9.0E15), as the official client gives it")
+                    .isEqualTo(9.225e18);
+            assertThat(wentDown).as("times the value went down while adding 9.0E15 2,100 times (read after each)")
+                    .isEmpty();
+            assertThat(sent.value()).as("value after 2,100 x inc(9.0E15)").isEqualTo(1.89e19);
+            String text = registry.scrape();
+            assertThat(samples(text)).as("sample lines of:%n%s", text)
+                    .containsEntry("archived_bytes_total", "9.225E18")
+                    .containsEntry("sent_bytes_total{link=\"uplink\"}", "1.89E19");
+        }
+
+        @Test
+        @Points(2)
         @Hint("labels(...) needs exactly one non-null value per label name; inc() on a labelled counter has no"
                 + " series to go to.")
         @DisplayName("wrong number of label values, a null value, and inc() on a labelled counter are rejected")
@@ -228,7 +268,7 @@ class MetricsEndpointTest {
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("invalidNames")
-        @Points(3)
+        @Points(2)
         @Hint("Metric names match [a-zA-Z_:][a-zA-Z0-9_:]*, label names [a-zA-Z_][a-zA-Z0-9_]* and must not start"
                 + " with __; a name can be registered once. Put the offending name in the message.")
         @DisplayName("invalid metric and label names, and duplicates, fail with a message naming them")
@@ -253,7 +293,7 @@ class MetricsEndpointTest {
     class HistogramTask {
 
         @Test
-        @Points(7)
+        @Points(6)
         @Hint("Bucket le=X counts every observation <= X, so the lines are cumulative: store one count per bucket"
                 + " and add them up while writing. +Inf counts everything and equals _count.")
         @DisplayName("buckets are cumulative, a value equal to a bound falls in it, +Inf equals _count, _sum adds up")
@@ -315,7 +355,7 @@ class MetricsEndpointTest {
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("invalidBuckets")
-        @Points(5)
+        @Points(4)
         @Hint("Check the bounds in the constructor: strictly increasing and finite (+Inf is always added by you)."
                 + " The message must say what is wrong: sorted, duplicate or finite.")
         @DisplayName("custom buckets must be sorted, unique and finite, or construction fails with a clear message")
@@ -331,7 +371,7 @@ class MetricsEndpointTest {
         }
 
         @Test
-        @Points(3)
+        @Points(2)
         @Hint("Format each bound like the sample values: Double.toString gives 0.005, 1.0, 10.0.")
         @DisplayName("the default buckets are exposed from le=\"0.005\" to le=\"10.0\" then +Inf")
         void defaultBuckets() {
@@ -356,7 +396,7 @@ class MetricsEndpointTest {
     class ExpositionTask {
 
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("The official writer sorts metrics by name, series by label values, and labels by name; it writes"
                 + " # HELP, # TYPE, then the samples; counters as doubles (1.0), bucket counts as integers.")
         @DisplayName("a registry of counters and histograms is written exactly as the official client writes it")
@@ -382,7 +422,7 @@ class MetricsEndpointTest {
         }
 
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("Label values escape backslash, double quote and newline (\\\\ \\\" \\n). HELP escapes only backslash"
                 + " and newline. Everything else, Unicode included, is written as it is.")
         @DisplayName("label values escape \\ \" and newline, HELP escapes \\ and newline, Unicode passes through")
@@ -509,7 +549,7 @@ class MetricsEndpointTest {
         }
 
         @Test
-        @Points(3)
+        @Points(2)
         @Hint("String.format, NumberFormat and DecimalFormat use the default locale (0,25 in German)."
                 + " Double.toString does not.")
         @DisplayName("numbers are written the same whatever the default locale (German, French, Hindi digits)")
@@ -541,46 +581,54 @@ class MetricsEndpointTest {
         @DisplayName("50 random registries (random names, labels, Unicode and escapes, values) match the official client")
         void randomRegistriesMatch() {
             Random random = new Random(20_261_124);
-            String[] alphabet = {"a", "b", "Z", "0", "_", " ", "/", "\\", "\"", "\n", "ü", "東", "🚀", "=", ",", "{"};
             for (int round = 0; round < 50; round++) {
-                Twin twin = new Twin();
-                int metrics = 1 + random.nextInt(4);
-                for (int m = 0; m < metrics; m++) {
-                    String name = "m" + random.nextInt(1000) + "_" + m;
-                    String[] labels = Stream.of("zone", "code", "path").limit(random.nextInt(4)).toArray(String[]::new);
-                    String help = randomText(random, alphabet);
-                    if (random.nextBoolean()) {
-                        var c = twin.counter(name, help, labels);
-                        for (int i = 0; i < 1 + random.nextInt(6); i++) {
-                            c.inc(random.nextInt(4000) / 8.0, randomValues(random, alphabet, labels.length));
-                        }
-                    } else {
-                        var h = twin.histogram(name, help, List.of(0.5, 1.0, 64.0), labels);
-                        for (int i = 0; i < 1 + random.nextInt(6); i++) {
-                            h.observe(random.nextInt(1000) / 8.0, randomValues(random, alphabet, labels.length));
-                        }
-                    }
-                }
+                Twin twin = randomTwin(random);
                 assertThat(twin.mine.scrape()).as("your exposition of random registry #%d", round)
                         .isEqualTo(twin.officialText());
             }
         }
+    }
 
-        private static String[] randomValues(Random random, String[] alphabet, int n) {
-            String[] values = new String[n];
-            for (int i = 0; i < n; i++) {
-                values[i] = randomText(random, alphabet);
-            }
-            return values;
-        }
+    private static final String[] ALPHABET = {
+        "a", "b", "Z", "0", "_", " ", "/", "\\", "\"", "\n", "ü", "東", "🚀", "=", ",", "{", "#"};
 
-        private static String randomText(Random random, String[] alphabet) {
-            StringBuilder text = new StringBuilder();
-            for (int i = 1 + random.nextInt(5); i > 0; i--) {
-                text.append(alphabet[random.nextInt(alphabet.length)]);
+    /** 1 to 4 counters and histograms with random names, labels, help, values and updates, in both registries. */
+    static Twin randomTwin(Random random) {
+        Twin twin = new Twin();
+        int metrics = 1 + random.nextInt(4);
+        for (int m = 0; m < metrics; m++) {
+            String name = "m" + random.nextInt(1000) + "_" + m + (random.nextInt(4) == 0 ? "_total" : "");
+            String[] labels = Stream.of("zone", "code", "path").limit(random.nextInt(4)).toArray(String[]::new);
+            String help = random.nextInt(8) == 0 ? "" : randomText(random);
+            if (random.nextBoolean()) {
+                var c = twin.counter(name, help, labels);
+                for (int i = 0; i < 1 + random.nextInt(6); i++) {
+                    c.inc(random.nextInt(4000) / 8.0, randomValues(random, labels.length));
+                }
+            } else {
+                var h = twin.histogram(name, help, List.of(0.5, 1.0, 64.0), labels);
+                for (int i = 0; i < 1 + random.nextInt(6); i++) {
+                    h.observe(random.nextInt(1000) / 8.0, randomValues(random, labels.length));
+                }
             }
-            return text.toString();
         }
+        return twin;
+    }
+
+    private static String[] randomValues(Random random, int n) {
+        String[] values = new String[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = randomText(random);
+        }
+        return values;
+    }
+
+    private static String randomText(Random random) {
+        StringBuilder text = new StringBuilder();
+        for (int i = 1 + random.nextInt(5); i > 0; i--) {
+            text.append(ALPHABET[random.nextInt(ALPHABET.length)]);
+        }
+        return text.toString();
     }
 
     // ------------------------------------------------------------------------------------------------
@@ -668,7 +716,7 @@ class MetricsEndpointTest {
         private static final int MIN_SCRAPES = 500;
 
         @Test
-        @Points(9)
+        @Points(8)
         @Timeout(30) // generous: a busy machine slows the writers and the scraper alike
         @Hint("A scrape must see each observation either entirely (bucket, count and sum) or not at all. Derive"
                 + " _count from the buckets, and make an observation and the snapshot exclude each other (a lock"
@@ -779,7 +827,7 @@ class MetricsEndpointTest {
         }
 
         @Test
-        @Points(5)
+        @Points(4)
         @Timeout(30) // generous: 100,000 new series and their scrape on a busy machine
         @Hint("Two threads using a new label value at the same time must end up with ONE series: a get-then-put on"
                 + " a plain HashMap creates two and one thread's increments land in the one that gets lost."
@@ -924,7 +972,7 @@ class MetricsEndpointTest {
     class MiddlewareTask {
 
         @Test
-        @Points(5)
+        @Points(4)
         @Hint("Use the route template you were given as the label, never exchange.getRequestURI(): every user id"
                 + " would otherwise become a new series, for ever (unbounded cardinality).")
         @DisplayName("/users/123 and /users/456 are one series, route=\"/users/{id}\": cardinality stays bounded")
@@ -947,7 +995,7 @@ class MetricsEndpointTest {
         }
 
         @Test
-        @Points(3)
+        @Points(2)
         @Hint("Read the method from the exchange and the status from exchange.getResponseCode() after the handler"
                 + " returned.")
         @DisplayName("method and status code are labels: GET 200, POST 201, GET 404 are three series")
@@ -973,7 +1021,7 @@ class MetricsEndpointTest {
         }
 
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("Record in a finally block with code 500 when the handler threw, then let the exception go on, the same"
                 + " object, checked (IOException) or not: the server (or an outer handler) still has to see it.")
         @DisplayName("a handler that throws (unchecked or IOException) is counted as 500 and the same exception"
@@ -1080,7 +1128,7 @@ class MetricsEndpointTest {
         }
 
         @Test
-        @Points(3)
+        @Points(2)
         @Hint("Take both timestamps from the injected ticker (nanoseconds) and divide by 1e9: never the wall clock.")
         @DisplayName("durations come from the injected monotonic ticker, in seconds")
         void durationFromInjectedTicker() throws Exception {
@@ -1134,6 +1182,238 @@ class MetricsEndpointTest {
                         scrape, text).isLessThanOrEqualTo(scrape - 1);
             }
             assertThat(seen).as("scrapes counted after %d scrapes", scrape).isGreaterThanOrEqualTo(3);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:7")
+    @DisplayName("Task 7: OpenMetrics and gzip, when the scraper asks for them")
+    class NegotiationTask {
+
+        /** The Accept header a Prometheus 2 server sends by default. */
+        static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0,"
+                + "application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1";
+
+        @Test
+        @Points(3)
+        @Hint("OpenMetrics is the text format with three differences: # TYPE comes before # HELP (whose text also"
+                + " escapes \" as \\\"), a counter's # TYPE and # HELP name it without _total (the samples keep it),"
+                + " and the last line is # EOF, even for an empty registry.")
+        @DisplayName("OpenMetricsFormat.write: # TYPE then # HELP, a counter's family without _total, # EOF last:"
+                + " exactly as the official OpenMetrics writer")
+        void openMetricsSameAsOfficialClient() {
+            Twin empty = new Twin();
+            assertThat(empty.mineOpenMetrics()).as("your OpenMetrics exposition of an empty registry")
+                    .isEqualTo(empty.officialOpenMetrics()).isEqualTo("# EOF\n");
+            Twin twin = mixedTwin();
+
+            String text = twin.mineOpenMetrics();
+
+            assertThat(text).as("your OpenMetrics exposition").contains(
+                    "# TYPE jobs counter\n# HELP jobs Jobs \\\"run\\\" from C:\\\\queue\\nsecond line, ✓\n",
+                    "jobs_total{queue=\"emails\"} 2.0\n", "# TYPE restarts counter\n", "restarts_total 1.0\n")
+                    .endsWith("\n# EOF\n");
+            assertThat(text).as("your OpenMetrics exposition (expected: the official client's)")
+                    .isEqualTo(twin.officialOpenMetrics());
+        }
+
+        @Test
+        @Points(2)
+        @Hint("If the fixed example passes and this fails, compare the first differing line: a counter registered with"
+                + " _total, an empty help text, or a quote in a help text.")
+        @DisplayName("50 random registries (random names, labels, help, Unicode and escapes) match the official"
+                + " OpenMetrics writer")
+        void randomRegistriesMatchInOpenMetrics() {
+            Random random = new Random(20_261_224);
+            for (int round = 0; round < 50; round++) {
+                Twin twin = randomTwin(random);
+                assertThat(twin.mineOpenMetrics()).as("your OpenMetrics exposition of random registry #%d", round)
+                        .isEqualTo(twin.officialOpenMetrics());
+            }
+        }
+
+        static Stream<Arguments> acceptHeaders() {
+            return Stream.of(
+                    accept("what a Prometheus 2 server sends", true, PROMETHEUS_ACCEPT),
+                    accept("application/openmetrics-text", true, "application/openmetrics-text"),
+                    accept("mixed case and spaces", true, "Application/OpenMetrics-Text ; Version=1.0.0 ; Q=0.9 ,"
+                            + " text/plain ; q=0.8"),
+                    accept("OpenMetrics with a higher q than text/plain", true,
+                            "text/plain;version=0.0.4;q=0.5, application/openmetrics-text;q=0.8"),
+                    accept("OpenMetrics in a second Accept field", true, "text/plain;q=0.2",
+                            "application/openmetrics-text;version=1.0.0"),
+                    accept("text/plain with a higher q than OpenMetrics", false,
+                            "application/openmetrics-text;q=0.3, text/plain;q=0.7"),
+                    accept("OpenMetrics refused with q=0", false, "application/openmetrics-text;version=1.0.0;q=0"),
+                    accept("*/* with a higher q than OpenMetrics", false, "application/openmetrics-text;q=0.5, */*"),
+                    accept("no Accept header", false),
+                    accept("*/*", false, "*/*"),
+                    accept("text/plain", false, "text/plain"),
+                    accept("application/json only", false, "application/json"));
+        }
+
+        private static Arguments accept(String what, boolean openMetrics, String... fields) {
+            return Arguments.of(what, openMetrics, fields);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("acceptHeaders")
+        @Points(3)
+        @Hint("OpenMetrics only when Accept names application/openmetrics-text with a q above 0 and at least that of"
+                + " text/plain (else text/*, else */*): parse each comma-separated entry of every Accept field, its"
+                + " type before the first ';', its q parameter (1 when absent), case-insensitively. Everything else,"
+                + " and no Accept at all, gets the text format 0.0.4. Both answers carry Vary: Accept, Accept-Encoding.")
+        @DisplayName("GET negotiates the format from Accept: OpenMetrics 1.0.0 when preferred, the text format 0.0.4"
+                + " otherwise, with Vary: Accept, Accept-Encoding")
+        void negotiatesTheFormat(String what, boolean openMetrics, String[] fields) throws Exception {
+            Twin twin = mixedTwin();
+            URI uri = serve("/metrics", new MetricsHandler(twin.mine));
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+            for (String field : fields) {
+                request.header("Accept", field);
+            }
+
+            HttpResponse<byte[]> response = sendOrExplain(request, "GET /metrics with Accept " + List.of(fields));
+
+            String asked = "GET /metrics with " + what + " " + List.of(fields);
+            assertThat(response.statusCode()).as("status of %s", asked).isEqualTo(200);
+            assertThat(response.headers().allValues("Content-Type")).as("Content-Type of %s", asked)
+                    .containsExactly(openMetrics ? "application/openmetrics-text; version=1.0.0; charset=utf-8"
+                            : "text/plain; version=0.0.4; charset=utf-8");
+            assertThat(new String(response.body(), UTF_8)).as("body of %s (expected: the official client's %s)", asked,
+                            openMetrics ? "OpenMetrics" : "text format")
+                    .isEqualTo(openMetrics ? twin.officialOpenMetrics() : twin.officialText());
+            assertVaries(response, asked);
+        }
+
+        static Stream<Arguments> acceptEncodings() {
+            return Stream.of(
+                    encoding("gzip", true, "gzip"),
+                    encoding("what curl --compressed sends", true, "deflate, gzip, br, zstd"),
+                    encoding("GZIP with a lower q than deflate", true, "deflate;q=1.0, GZIP;q=0.5"),
+                    encoding("gzip in a second Accept-Encoding field", true, "br", "gzip"),
+                    encoding("* (any coding)", true, "*"),
+                    encoding("gzip refused with q=0", false, "gzip;q=0"),
+                    encoding("gzip refused with q=0, any other coding welcome", false, "gzip;q=0, *"),
+                    encoding("identity", false, "identity"),
+                    encoding("deflate only", false, "deflate"),
+                    encoding("no Accept-Encoding header", false));
+        }
+
+        private static Arguments encoding(String what, boolean gzip, String... fields) {
+            return Arguments.of(what, gzip, fields);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @MethodSource("acceptEncodings")
+        @Points(2)
+        @Hint("gzip when Accept-Encoding lists gzip with a q above 0 (or, without gzip, * with a q above 0): compress"
+                + " the encoded body (GZIPOutputStream into a byte array, closed before you take the bytes), send"
+                + " Content-Encoding: gzip and the compressed length. q=0 means \"not this one\". Otherwise send the"
+                + " plain body and no Content-Encoding.")
+        @DisplayName("GET compresses with gzip when Accept-Encoding allows it (q > 0), in both formats, and never when"
+                + " it does not")
+        void compressesWhenAllowed(String what, boolean gzip, String[] fields) throws Exception {
+            Twin twin = mixedTwin();
+            URI uri = serve("/metrics", new MetricsHandler(twin.mine));
+            for (boolean openMetrics : new boolean[] {false, true}) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET();
+                if (openMetrics) {
+                    request.header("Accept", PROMETHEUS_ACCEPT);
+                }
+                for (String field : fields) {
+                    request.header("Accept-Encoding", field);
+                }
+                String asked = "GET /metrics with " + (openMetrics ? "a Prometheus Accept header" : "no Accept header")
+                        + " and Accept-Encoding " + what + " " + List.of(fields);
+
+                HttpResponse<byte[]> response = sendOrExplain(request, asked);
+
+                assertThat(response.statusCode()).as("status of %s", asked).isEqualTo(200);
+                String expected = openMetrics ? twin.officialOpenMetrics() : twin.officialText();
+                if (gzip) {
+                    assertThat(response.headers().allValues("Content-Encoding")).as("Content-Encoding of %s", asked)
+                            .containsExactly("gzip");
+                    assertThat(gunzip(response.body(), asked)).as("body of %s, decompressed", asked)
+                            .isEqualTo(expected);
+                } else {
+                    assertThat(response.headers().allValues("Content-Encoding")).as("Content-Encoding of %s", asked)
+                            .isEmpty();
+                    assertThat(new String(response.body(), UTF_8)).as("body of %s (not compressed)", asked)
+                            .isEqualTo(expected);
+                }
+                assertVaries(response, asked);
+            }
+        }
+
+        @Test
+        @Points(2)
+        @Hint("HEAD answers with exactly the headers the same GET gets: negotiate first, compress if asked (HEAD"
+                + " announces the compressed length), then send no body.")
+        @DisplayName("HEAD gets the headers of the same GET: Content-Type, Content-Encoding, Content-Length of the body"
+                + " as sent, Vary")
+        void headMatchesGet() throws Exception {
+            Twin twin = mixedTwin();
+            URI uri = serve("/metrics", new MetricsHandler(twin.mine));
+            String[][] cases = {{PROMETHEUS_ACCEPT, "gzip"}, {null, "gzip"}, {PROMETHEUS_ACCEPT, null}};
+            for (String[] c : cases) {
+                String asked = "/metrics with Accept " + c[0] + " and Accept-Encoding " + c[1];
+                HttpResponse<byte[]> get = sendOrExplain(withHeaders(HttpRequest.newBuilder(uri).GET(), c), "GET " + asked);
+                HttpResponse<byte[]> head = send(withHeaders(HttpRequest.newBuilder(uri).HEAD(), c));
+
+                assertThat(get.headers().firstValue("Content-Length")).as("Content-Length of GET %s", asked)
+                        .contains(Integer.toString(get.body().length));
+                assertThat(head.statusCode()).as("status of HEAD %s", asked).isEqualTo(200);
+                for (String header : List.of("Content-Type", "Content-Encoding", "Content-Length")) {
+                    assertThat(head.headers().allValues(header)).as("%s of HEAD %s (expected: the GET's)", header, asked)
+                            .isEqualTo(get.headers().allValues(header));
+                }
+                assertVaries(head, "HEAD " + asked);
+                assertThat(head.body()).as("body of HEAD %s", asked).isEmpty();
+            }
+        }
+
+        private static HttpRequest.Builder withHeaders(HttpRequest.Builder request, String[] acceptAndEncoding) {
+            if (acceptAndEncoding[0] != null) {
+                request.header("Accept", acceptAndEncoding[0]);
+            }
+            if (acceptAndEncoding[1] != null) {
+                request.header("Accept-Encoding", acceptAndEncoding[1]);
+            }
+            return request;
+        }
+
+        private static void assertVaries(HttpResponse<?> response, String asked) {
+            List<String> tokens = response.headers().allValues("Vary").stream()
+                    .flatMap(v -> Stream.of(v.split(","))).map(t -> t.trim().toLowerCase(Locale.ROOT)).toList();
+            assertThat(tokens).as("the names in the Vary header of %s (caches must not serve one format or encoding"
+                    + " for another)", asked).contains("accept", "accept-encoding");
+        }
+
+        private static String gunzip(byte[] body, String asked) {
+            try (var in = new GZIPInputStream(new ByteArrayInputStream(body))) {
+                return new String(in.readAllBytes(), UTF_8);
+            } catch (IOException e) {
+                throw new AssertionError("the body of " + asked + " is not gzip data (" + e.getMessage() + ")", e);
+            }
+        }
+
+        /** Counters and histograms with escapes, Unicode, _total, an empty help and an infinite sum. */
+        private static Twin mixedTwin() {
+            Twin twin = new Twin();
+            var jobs = twin.counter("jobs", "Jobs \"run\" from C:\\queue\nsecond line, ✓", "queue");
+            jobs.inc(2, "emails");
+            jobs.inc(0.5, "say \"hi\"\nand \\ bye");
+            twin.counter("restarts_total", "Restarts.").inc(1);
+            twin.counter("quiet", "").inc(3);
+            twin.counter("never_used", "A labelled counter with no series yet.", "x");
+            var seconds = twin.histogram("job_seconds", "Job time.", List.of(0.1, 1.0), "queue");
+            seconds.observe(0.05, "emails");
+            seconds.observe(0.5, "emails");
+            seconds.observe(Double.POSITIVE_INFINITY, "東京");
+            twin.histogram("idle_seconds", "Never observed.", List.of(0.5));
+            return twin;
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.opsworkbook.metrics;
 
+import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -11,7 +13,7 @@ import java.util.List;
 /**
  * The learner's registry and the official client's registry side by side: every registration and update goes
  * to both, so the test can compare the two expositions. The official client runs with classic histograms only
- * and without {@code _created} lines, the two choices this exercise's text format makes.
+ * and without {@code _created} lines, the two choices this exercise's text formats make.
  */
 final class Twin {
     final MetricsRegistry mine = new MetricsRegistry();
@@ -51,6 +53,28 @@ final class Twin {
             throw new UncheckedIOException(e);
         }
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** What the official client's OpenMetrics writer produces (its default: no {@code _created} lines). */
+    String officialOpenMetrics() {
+        var out = new ByteArrayOutputStream();
+        try {
+            OpenMetricsTextFormatWriter.builder().setCreatedTimestampsEnabled(false).build().write(out, official.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** The learner's OpenMetrics exposition, through {@link OpenMetricsFormat#write}. */
+    String mineOpenMetrics() {
+        var out = new StringWriter();
+        try {
+            OpenMetricsFormat.write(mine, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
     }
 
     record TwinCounter(Counter learner, io.prometheus.metrics.core.metrics.Counter official, int labels) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -13,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Exposed as {@code <name>_total}; each distinct combination of label values is one series, created on
  * first use. An unlabelled counter has its single series from the start (value {@code 0.0}); a labelled
- * counter with no series yet is not exposed at all. Thread-safe; increments are never lost.
+ * counter with no series yet is not exposed at all. Thread-safe; increments are never lost, and a counter never
+ * goes down, whatever the amounts.
  */
 public final class Counter {
     private final MetricInfo info;
@@ -74,13 +76,14 @@ public final class Counter {
         return unlabelled;
     }
 
-    void write(Appendable out) throws IOException {
+    void write(Appendable out, boolean openMetrics) throws IOException {
         List<Map.Entry<List<String>, Child>> series = MetricInfo.sorted(children);
         if (series.isEmpty()) {
             return;
         }
         String name = info.name() + "_total";
-        TextFormat.writeHeader(out, name, info.help(), "counter");
+        // The text format names the family after its sample; OpenMetrics names it without the _total suffix.
+        TextFormat.writeHeader(out, openMetrics ? info.name() : name, info.help(), "counter", openMetrics);
         for (Map.Entry<List<String>, Child> s : series) {
             out.append(name);
             TextFormat.writeLabels(out, info.sortedLabelNames(), s.getKey(), null, null);
@@ -91,17 +94,20 @@ public final class Counter {
     /** One series of a counter. */
     public static final class Child {
         private static final double MAX_EXACT = 1L << 53; // beyond this a double no longer holds every long
-        // Adders: contended increments go to striped cells instead of retrying one CAS. Whole amounts (the
-        // usual case) go to a LongAdder, whose cells add with one atomic instruction and stay exact.
+        private static final long FULL = 1L << 62; // the long side stops here, half-way to wrapping at 2^63
+        // Adders: contended increments go to striped cells instead of retrying one CAS. Whole amounts (the usual
+        // case) go to a LongAdder, exact far beyond the 2^53 where a double stops holding every whole number;
+        // the rest, and every amount once the long side is full, go to a DoubleAdder, which cannot wrap.
         private final LongAdder whole = new LongAdder();
         private final DoubleAdder fraction = new DoubleAdder();
+        private volatile boolean full; // whole passed FULL: a long sum would wrap negative after 2^62 more
 
         Child() {
         }
 
         /** Adds one. */
         public void inc() {
-            whole.increment();
+            whole.increment(); // ones alone take 2^62 calls (a century at 1 ns) to fill the long side: no check
         }
 
         /**
@@ -114,10 +120,17 @@ public final class Counter {
             if (!(amount >= 0) || amount == Double.POSITIVE_INFINITY) {
                 throw new IllegalArgumentException("a counter only goes up: cannot add " + amount);
             }
-            if (amount <= MAX_EXACT && amount == Math.rint(amount)) {
-                whole.add((long) amount);
-            } else {
+            if (full || amount > MAX_EXACT || amount != Math.rint(amount)) {
                 fraction.add(amount);
+                return;
+            }
+            long n = (long) amount;
+            whole.add(n);
+            // The sum is a pass over the adder's cells, too dear for every call: a call checks it with probability
+            // n / 2^40 (always from 2^40 on). Filling the last 2^62 before the wrap then takes millions of checks
+            // on average, and the chance that none of them happens is e^-(2^22): nil.
+            if ((ThreadLocalRandom.current().nextLong() >>> 24) < n && whole.sum() >= FULL) {
+                full = true;
             }
         }
 

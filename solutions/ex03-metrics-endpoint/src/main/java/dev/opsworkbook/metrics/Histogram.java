@@ -61,14 +61,14 @@ public final class Histogram {
         unlabelled.observe(value);
     }
 
-    void write(Appendable out) throws IOException {
+    void write(Appendable out, boolean openMetrics) throws IOException {
         List<Map.Entry<List<String>, Child>> series = MetricInfo.sorted(children);
         if (series.isEmpty()) {
             return;
         }
         String name = info.name();
         String[] labelNames = info.sortedLabelNames();
-        TextFormat.writeHeader(out, name, info.help(), "histogram");
+        TextFormat.writeHeader(out, name, info.help(), "histogram", openMetrics);
         for (Map.Entry<List<String>, Child> s : series) {
             long[] counts = new long[bounds.length + 1];
             double sum = s.getValue().snapshot(counts);

@@ -36,24 +36,41 @@ public final class TextFormat {
      */
     public static void write(MetricsRegistry registry, Writer out) throws IOException {
         for (Exposed metric : registry.metricsByName()) {
-            metric.write(out);
+            metric.write(out, false);
         }
     }
 
-    static void writeHeader(Appendable out, String name, String help, String type) throws IOException {
-        if (!help.isEmpty()) { // the official writer leaves out the HELP line of an empty help text
-            out.append("# HELP ").append(name).append(' ');
-            for (int i = 0; i < help.length(); i++) {
-                char c = help.charAt(i);
-                switch (c) {
-                    case '\\' -> out.append("\\\\");
-                    case '\n' -> out.append("\\n");
-                    default -> out.append(c);
-                }
-            }
-            out.append('\n');
+    /**
+     * The metadata of one metric family: {@code # HELP} then {@code # TYPE} in the text format, {@code # TYPE}
+     * then {@code # HELP} in OpenMetrics, whose HELP escapes {@code "} too (its grammar has no bare quote).
+     * No HELP line for an empty help text, in both, as the official writers do.
+     */
+    static void writeHeader(Appendable out, String name, String help, String type, boolean openMetrics)
+            throws IOException {
+        if (!openMetrics) {
+            writeHelp(out, name, help, false);
         }
         out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+        if (openMetrics) {
+            writeHelp(out, name, help, true);
+        }
+    }
+
+    private static void writeHelp(Appendable out, String name, String help, boolean escapeQuote) throws IOException {
+        if (help.isEmpty()) {
+            return;
+        }
+        out.append("# HELP ").append(name).append(' ');
+        for (int i = 0; i < help.length(); i++) {
+            char c = help.charAt(i);
+            switch (c) {
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '"' -> out.append(escapeQuote ? "\\\"" : "\"");
+                default -> out.append(c);
+            }
+        }
+        out.append('\n');
     }
 
     /** {@code {a="1",b="2"}} with an optional extra last label (the histogram's {@code le}); nothing if empty. */
