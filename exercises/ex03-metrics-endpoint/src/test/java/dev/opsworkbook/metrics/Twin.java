@@ -1,5 +1,6 @@
 package dev.opsworkbook.metrics;
 
+import io.prometheus.metrics.expositionformats.ExpositionFormatWriter;
 import io.prometheus.metrics.expositionformats.OpenMetricsTextFormatWriter;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -46,20 +47,18 @@ final class Twin {
     }
 
     static String officialText(PrometheusRegistry registry) {
-        var out = new ByteArrayOutputStream();
-        try {
-            PrometheusTextFormatWriter.builder().setIncludeCreatedTimestamps(false).build().write(out, registry.scrape());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return write(PrometheusTextFormatWriter.builder().setIncludeCreatedTimestamps(false).build(), registry);
     }
 
     /** What the official client's OpenMetrics writer produces (its default: no {@code _created} lines). */
     String officialOpenMetrics() {
+        return write(OpenMetricsTextFormatWriter.builder().setCreatedTimestampsEnabled(false).build(), official);
+    }
+
+    private static String write(ExpositionFormatWriter writer, PrometheusRegistry registry) {
         var out = new ByteArrayOutputStream();
         try {
-            OpenMetricsTextFormatWriter.builder().setCreatedTimestampsEnabled(false).build().write(out, official.scrape());
+            writer.write(out, registry.scrape());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
