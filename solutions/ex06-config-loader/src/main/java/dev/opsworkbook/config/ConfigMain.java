@@ -9,7 +9,8 @@ import java.util.List;
  * every value.
  *
  * <pre>
- * java dev.opsworkbook.config.ConfigMain [--config FILE] (--validate-only | --print-effective-config [--format text|json]) [--key=value ...]
+ * java dev.opsworkbook.config.ConfigMain [--config FILE]
+ *     (--validate-only | --print-effective-config [--format text|json]) [--key=value ...]
  * </pre>
  *
  * <p>Reads the real environment (prefix {@code APP_}); every argument that is not one of the options above is a
