@@ -349,14 +349,17 @@ class LogFollowerTest {
         @DisplayName("truncated and regrown past the old offset between two polls: it is read again from its start")
         void truncateThenGrowPastTheOldOffset() throws Exception {
             log = write("app.log", "");
-            // A long interval, so that what each step does (microseconds apart) falls between two polls.
-            LogFollower follower = follow(b -> b.pollInterval(Duration.ofMillis(400)));
+            // A queue of 2 lets the test hold the follower between two looks at the file (see holdFollower): a
+            // follower that wakes on every change would otherwise see the truncation before the regrowth.
+            LogFollower follower = follow(b -> b.pollInterval(Duration.ofMillis(400)).queueCapacity(2));
             append(lines(numbered("before", 1, 3)));
             assertThat(receive(follower, 3, "3 lines before the truncation")).hasSize(3);
 
+            holdFollower(follower);
             List<String> after = numbered("after", 1, 50); // far longer than the old offset
             Files.writeString(log, lines(after), TRUNCATE_EXISTING, WRITE);
 
+            assertThat(receive(follower, 3, "the lines that held the follower")).containsExactlyElementsOf(HOLD);
             assertThat(receive(follower, 50, "the 50 lines that replaced the file's content"))
                     .as("the rewritten file from its first byte (reading on from the old offset gives a cut line)")
                     .containsExactlyElementsOf(after);
@@ -365,10 +368,12 @@ class LogFollowerTest {
             // Rewritten past the offset, then rotated, within one poll: the old file is finished from its new start.
             List<String> again = numbered("again", 1, 80);
             Path next = write("app.log.next", "new 1\nnew 2\n");
+            holdFollower(follower);
             Files.writeString(log, lines(again), TRUNCATE_EXISTING, WRITE);
             Files.move(log, dir.resolve("app.log.1"), StandardCopyOption.ATOMIC_MOVE);
             Files.move(next, log, StandardCopyOption.ATOMIC_MOVE);
-            List<String> expected = new ArrayList<>(again);
+            List<String> expected = new ArrayList<>(HOLD);
+            expected.addAll(again);
             expected.addAll(List.of("new 1", "new 2"));
             assertThat(receive(follower, expected.size(), "a file rewritten and then rotated between two polls, then"
                     + " the new file"))
@@ -378,6 +383,18 @@ class LogFollowerTest {
             expectNothingMore(follower, "after the rewritten file and the new file were read");
             assertThat(follower.stats().truncations()).as("stats().truncations() after two rewrites").isEqualTo(2);
             assertThat(follower.stats().rotations()).as("stats().rotations()").isEqualTo(1);
+        }
+
+        private static final List<String> HOLD = List.of("hold 1", "hold 2", "hold 3");
+
+        /**
+         * Appends three lines and waits until two fill the follower's queue of 2: it then waits to hand over the third,
+         * and looks at the file again only once the test takes them, however it is woken. What the test does
+         * meanwhile happens between two looks.
+         */
+        private void holdFollower(LogFollower follower) throws IOException {
+            append(lines(HOLD));
+            await().pollInSameThread().atMost(RECEIVE_TIMEOUT).until(() -> follower.queuedLines() == 2);
         }
 
         @Test
