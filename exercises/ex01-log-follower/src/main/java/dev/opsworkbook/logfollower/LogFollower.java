@@ -11,7 +11,11 @@ import java.time.Duration;
  *       newline; LF and CRLF end a line; text is UTF-8; a line longer than {@code maxLineBytes} is
  *       delivered cut to that length and counted in {@link FollowerStats#linesCut()}.</li>
  *   <li>Rotation: when the name points to another file (rename or delete, then create), the old file is
- *       read to its end first, then the new one from its start, whatever its size. When the followed file
+ *       read to its end first, then the new one from its start, whatever its size. The old file is still read,
+ *       beside the new one, until nothing has been added to it for {@code rotatedFileQuietPolls} poll intervals:
+ *       the application writes to it until it reopens its log. Lines of one file keep their order; what is
+ *       written to the old file after the switch comes between the new file's lines. Its partial last line waits
+ *       for its newline until the file is let go. When the followed file
  *       is truncated (copytruncate), or rewritten from its start past the old offset between two polls, it
  *       is read again from its start. A missing file (at start, or deleted) is waited for.</li>
  *   <li>Back-pressure: when the queue is full the follower waits for the consumer; no line is dropped
@@ -21,7 +25,7 @@ import java.time.Duration;
  *
  * <p>One platform thread per follower reads the file; {@link #poll} is for one consumer thread (or
  * several: each line goes to exactly one of them). {@link #close()} stops the thread and closes the
- * file within a second.
+ * files within a second.
  */
 public final class LogFollower implements AutoCloseable {
 
@@ -56,7 +60,7 @@ public final class LogFollower implements AutoCloseable {
     }
 
     /**
-     * Stops following: returns within a second, after which the thread has ended and the file is closed.
+     * Stops following: returns within a second, after which the thread has ended and the files are closed.
      * Lines already queued can still be taken with {@link #poll}. Idempotent.
      */
     @Override

@@ -65,6 +65,8 @@ class LogFollowerTest {
     /** Long enough for several polls, even on a busy machine: how long "nothing arrives" is watched. */
     private static final Duration QUIET = POLL.multipliedBy(6);
     private static final Duration RECEIVE_TIMEOUT = Duration.ofSeconds(5);
+    /** The thread that the JDK starts for each {@link java.nio.file.WatchService} (sun.nio.fs.AbstractPoller). */
+    private static final String JDK_WATCH_THREAD = "FileSystemWatchService";
 
     @TempDir
     Path dir;
@@ -216,7 +218,9 @@ class LogFollowerTest {
                     invalid("maxLineBytes 0", FollowOptions.builder(file).maxLineBytes(0), "maxLineBytes"),
                     invalid("a negative maxLineBytes", FollowOptions.builder(file).maxLineBytes(-3), "maxLineBytes"),
                     invalid("queueCapacity 0", FollowOptions.builder(file).queueCapacity(0), "queueCapacity"),
-                    invalid("a negative queueCapacity", FollowOptions.builder(file).queueCapacity(-1), "queueCapacity"));
+                    invalid("a negative queueCapacity", FollowOptions.builder(file).queueCapacity(-1), "queueCapacity"),
+                    invalid("a negative rotatedFileQuietPolls", FollowOptions.builder(file).rotatedFileQuietPolls(-1),
+                            "rotatedFileQuietPolls"));
         }
 
         private static Arguments invalid(String what, FollowOptions.Builder options, String mention) {
@@ -267,7 +271,7 @@ class LogFollowerTest {
     class SurviveRotation {
 
         @Test
-        @Points(7)
+        @Points(6)
         @Hint("Compare the file key (BasicFileAttributes.fileKey(): device and inode) of the name with the one of"
                 + " the file you hold open. When it changes, read the old file to its end first (also after polls that"
                 + " found the name missing: keep the old file meanwhile), then open the new"
@@ -338,21 +342,24 @@ class LogFollowerTest {
         }
 
         @Test
-        @Points(6)
+        @Points(5)
         @Hint("Truncated and rewritten past your offset between two polls, the file looks merely grown: same inode,"
                 + " bigger size. Keep a fingerprint of its first bytes (Filebeat does) and compare it each poll, also"
                 + " on the file you hold when the name has moved on, before you finish it.")
         @DisplayName("truncated and regrown past the old offset between two polls: it is read again from its start")
         void truncateThenGrowPastTheOldOffset() throws Exception {
             log = write("app.log", "");
-            // A long interval, so that what each step does (microseconds apart) falls between two polls.
-            LogFollower follower = follow(b -> b.pollInterval(Duration.ofMillis(400)));
+            // A queue of 2 lets the test hold the follower between two looks at the file (see holdFollower): a
+            // follower that wakes on every change would otherwise see the truncation before the regrowth.
+            LogFollower follower = follow(b -> b.pollInterval(Duration.ofMillis(400)).queueCapacity(2));
             append(lines(numbered("before", 1, 3)));
             assertThat(receive(follower, 3, "3 lines before the truncation")).hasSize(3);
 
+            holdFollower(follower);
             List<String> after = numbered("after", 1, 50); // far longer than the old offset
             Files.writeString(log, lines(after), TRUNCATE_EXISTING, WRITE);
 
+            assertThat(receive(follower, 3, "the lines that held the follower")).containsExactlyElementsOf(HOLD);
             assertThat(receive(follower, 50, "the 50 lines that replaced the file's content"))
                     .as("the rewritten file from its first byte (reading on from the old offset gives a cut line)")
                     .containsExactlyElementsOf(after);
@@ -361,10 +368,12 @@ class LogFollowerTest {
             // Rewritten past the offset, then rotated, within one poll: the old file is finished from its new start.
             List<String> again = numbered("again", 1, 80);
             Path next = write("app.log.next", "new 1\nnew 2\n");
+            holdFollower(follower);
             Files.writeString(log, lines(again), TRUNCATE_EXISTING, WRITE);
             Files.move(log, dir.resolve("app.log.1"), StandardCopyOption.ATOMIC_MOVE);
             Files.move(next, log, StandardCopyOption.ATOMIC_MOVE);
-            List<String> expected = new ArrayList<>(again);
+            List<String> expected = new ArrayList<>(HOLD);
+            expected.addAll(again);
             expected.addAll(List.of("new 1", "new 2"));
             assertThat(receive(follower, expected.size(), "a file rewritten and then rotated between two polls, then"
                     + " the new file"))
@@ -376,8 +385,20 @@ class LogFollowerTest {
             assertThat(follower.stats().rotations()).as("stats().rotations()").isEqualTo(1);
         }
 
+        private static final List<String> HOLD = List.of("hold 1", "hold 2", "hold 3");
+
+        /**
+         * Appends three lines and waits until two fill the follower's queue of 2: it then waits to hand over the third,
+         * and looks at the file again only once the test takes them, however it is woken. What the test does
+         * meanwhile happens between two looks.
+         */
+        private void holdFollower(LogFollower follower) throws IOException {
+            append(lines(HOLD));
+            await().pollInSameThread().atMost(RECEIVE_TIMEOUT).until(() -> follower.queuedLines() == 2);
+        }
+
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("When the name is gone, do not give up (and do not spin or log in a loop): keep polling the name,"
                 + " and follow the new file from its start when it appears.")
         @DisplayName("a deleted file is waited for and followed from its start when it is created again")
@@ -417,8 +438,8 @@ class LogFollowerTest {
 
         @Test
         @Points(3)
-        @Hint("When a file is rotated or truncated, the partial line you hold will never get its newline: deliver it"
-                + " as it is, and start the next file (or the file's new content) with nothing held.")
+        @Hint("When a file is truncated, or a rotated file is let go, the partial line you hold for it will never get"
+                + " its newline: deliver it as it is. Each file has its own partial line: never join two files' bytes.")
         @DisplayName("a partial line held at a rotation or a truncation is delivered as it is, not joined to the next"
                 + " line")
         void partialLineAtRotationOrTruncationIsDeliveredAsItIs() throws Exception {
@@ -432,10 +453,12 @@ class LogFollowerTest {
                 Files.move(log, dir.resolve("app.log.1"), StandardCopyOption.ATOMIC_MOVE);
             }
             createAtOnce(log, "restarted\n");
-            assertThat(receive(follower, 2, "the partial last line of the renamed file, then the new file's line"))
-                    .as("the renamed file's last line had no newline: it comes as it is, then the new file's first"
-                            + " line, as two lines")
-                    .containsExactly("killed mid-li", "restarted");
+            assertThat(receive(follower, 2, "the new file's line, and the partial last line of the renamed file once"
+                    + " that file was let go"))
+                    .as("the renamed file's last line had no newline: it comes as it is, once the renamed file is let go"
+                            + " (quiet for rotatedFileQuietPolls polls), as a line of its own - not joined to the new"
+                            + " file's first line")
+                    .containsExactlyInAnyOrder("killed mid-li", "restarted");
 
             append("complete 2\nERROR payment fail");
             assertThat(receive(follower, 1, "the complete line before the partial one")).containsExactly("complete 2");
@@ -446,6 +469,85 @@ class LogFollowerTest {
                             + " come), then the truncated file's first line")
                     .containsExactly("ERROR payment fail", "after truncation");
             expectNothingMore(follower, "after both partial lines were delivered");
+        }
+
+        @Test
+        @Points(3)
+        @Hint("After the switch, keep the old file open and read it on, beside the new one, until nothing has been added"
+                + " to it for rotatedFileQuietPolls poll intervals: the application writes to it until it reopens its"
+                + " log (on SIGHUP, a moment after logrotate created the new file). Its partial last line waits for its"
+                + " newline meanwhile. Then close it: an open descriptor keeps a deleted file's disk space.")
+        @DisplayName("rename + create: what the application writes to the renamed file after the new file exists is"
+                + " delivered too, and the renamed file is let go once it is quiet")
+        void renamedFileIsReadOnUntilQuietThenReleased() throws Exception {
+            log = write("app.log", "");
+            // Let go after 1 s of quiet (50 polls): a busy machine may pause this thread a while between the steps.
+            LogFollower follower = follow(b -> b.rotatedFileQuietPolls(50));
+            Path renamed = dir.resolve("app.log.1");
+            try (OutputStream app = Files.newOutputStream(log, APPEND)) {
+                app.write("old 1\nold 2 is cut sh".getBytes(UTF_8));
+                assertThat(receive(follower, 1, "the complete line before the partial one")).containsExactly("old 1");
+                Files.move(log, renamed, StandardCopyOption.ATOMIC_MOVE);
+                createAtOnce(log, "new 1\n");
+                assertThat(receive(follower, 1, "the first line of the new file"))
+                        .as("the renamed file ends in a partial line, and the application (which has not reopened its"
+                                + " log yet) may still finish it: it must wait, not come before the new file's line")
+                        .containsExactly("new 1");
+
+                List<String> late = numbered("late", 1, 300);
+                app.write((("ort\n") + lines(late.subList(0, 100))).getBytes(UTF_8));
+                app.write(lines(late.subList(100, 300)).getBytes(UTF_8));
+                List<String> expected = new ArrayList<>(List.of("old 2 is cut short"));
+                expected.addAll(late);
+                assertThat(receive(follower, expected.size(), "what the application wrote to the renamed file after the"
+                        + " follower had switched to the new file"))
+                        .as("the renamed file is read on, beside the new one, until it has been quiet for"
+                                + " rotatedFileQuietPolls poll intervals (here 50 polls, 1 s)")
+                        .containsExactlyElementsOf(expected);
+            }
+            append("new 2\n"); // the application has reopened its log
+            assertThat(receive(follower, 1, "a line written to the new file afterwards")).containsExactly("new 2");
+
+            Path renamedFile = renamed.toRealPath();
+            await().pollInSameThread().atMost(RECEIVE_TIMEOUT).pollInterval(POLL).untilAsserted(() ->
+                    assertThat(holds(Path.of("/proc/self/fd"), renamedFile))
+                            .as("whether %s is still open, %d s after its last line (it is quiet: 1 s of quiet lets it"
+                                    + " go; a deleted or renamed log held open forever keeps its disk space)",
+                                    renamed.getFileName(), RECEIVE_TIMEOUT.toSeconds())
+                            .isFalse());
+            expectNothingMore(follower, "after the renamed file was let go (its lines were all delivered already)");
+            assertThat(follower.stats().rotations()).as("stats().rotations()").isEqualTo(1);
+        }
+
+        @Test
+        @Points(2)
+        @Hint("Measure the quiet in time (rotatedFileQuietPolls x pollInterval since the file last grew), not in wake-ups;"
+                + " and look at the rotated file at every poll: an event-only wait never wakes for a file moved out of the"
+                + " directory it watches.")
+        @DisplayName("a rotated file moved to another directory (logrotate's olddir) is read on until it has been quiet"
+                + " for rotatedFileQuietPolls poll intervals")
+        void rotatedFileInAnotherDirectoryIsReadForTheConfiguredQuietTime() throws Exception {
+            log = write("app.log", "");
+            LogFollower follower = follow(b -> b.rotatedFileQuietPolls(100)); // 2 s at 20 ms
+            Path olddir = Files.createDirectory(dir.resolve("old"));
+            try (OutputStream app = Files.newOutputStream(log, APPEND)) {
+                app.write("before\n".getBytes(UTF_8));
+                assertThat(receive(follower, 1, "a line before the rotation")).containsExactly("before");
+                Files.move(log, olddir.resolve("app.log.1"), StandardCopyOption.ATOMIC_MOVE);
+                createAtOnce(log, "new 1\n");
+                assertThat(receive(follower, 1, "the first line of the new file")).containsExactly("new 1");
+
+                app.write("late 1\n".getBytes(UTF_8));
+                assertThat(receive(follower, 1, "a line written to the rotated file, now in old/, after the switch"))
+                        .as("a write to a file in another directory wakes no watch on app.log's directory: poll it")
+                        .containsExactly("late 1");
+                expectNothingMore(follower, POLL.multipliedBy(15), "while the rotated file was quiet for 15 poll intervals");
+                app.write("late 2\n".getBytes(UTF_8));
+                assertThat(receive(follower, 1, "a line written to the rotated file after 15 quiet poll intervals"))
+                        .as("with rotatedFileQuietPolls(100) the rotated file is read until it has been quiet for 100"
+                                + " poll intervals (2 s), not the default 5")
+                        .containsExactly("late 2");
+            }
         }
 
         @Test
@@ -473,7 +575,7 @@ class LogFollowerTest {
         }
 
         @Test
-        @Points(3)
+        @Points(2)
         @Hint("Check the name at every poll, not every N polls or only when the old file has been idle for a while.")
         @DisplayName("a rotation is noticed within a poll interval (asserted within a generous 10 intervals)")
         void rotationIsNoticedWithinAPollInterval() throws Exception {
@@ -494,7 +596,7 @@ class LogFollowerTest {
         }
 
         @Test
-        @Points(7)
+        @Points(6)
         @Timeout(20)
         @Hint("Run your own tests of each rotation kind first. Then check: the old file drained before the switch,"
                 + " offset 0 for a new or rewritten file, the fingerprint reset on restart, no line lost at a buffer"
@@ -607,8 +709,7 @@ class LogFollowerTest {
             assertThat(receive(sleeping, 100, "the 100 lines of the file")).hasSize(100);
             expectNothingMore(sleeping, "after the 100 lines of the file");
             assertClosesQuickly(sleeping, "a follower sleeping between two polls (poll interval 30 s)");
-            assertThat(leaks.leaksSince(before)).as("what the sleeping follower left behind right after close()")
-                    .isEmpty();
+            assertNothingLeftAfterClose(leaks, before, "the sleeping follower");
 
             before = leaks.snapshot();
             LogFollower blocked = LogFollower.start(FollowOptions.builder(log).start(StartPosition.BEGINNING)
@@ -616,11 +717,20 @@ class LogFollowerTest {
             followers.add(blocked);
             await().pollInSameThread().atMost(RECEIVE_TIMEOUT).until(() -> blocked.queuedLines() == 2);
             assertClosesQuickly(blocked, "a follower blocked on a full queue");
-            assertThat(leaks.leaksSince(before)).as("what the blocked follower left behind right after close()")
-                    .isEmpty();
+            assertNothingLeftAfterClose(leaks, before, "the blocked follower");
             assertThat(Stream.of(blocked.poll(Duration.ZERO), blocked.poll(Duration.ZERO)))
                     .as("the lines queued before close() (they can still be taken)").containsExactly("line 1", "line 2");
             blocked.close(); // a second close() is harmless
+        }
+
+        /**
+         * Its thread and its files must be gone when close() returns. A closed {@link java.nio.file.WatchService} has
+         * released its descriptors by then, but the JDK's thread behind it ends a moment later: it gets 2 s.
+         */
+        private void assertNothingLeftAfterClose(LeakCheck leaks, LeakCheck.Snapshot before, String which) {
+            assertThat(leaks.leaksSince(before).stream().filter(l -> !l.startsWith("thread '" + JDK_WATCH_THREAD + "'")))
+                    .as("what %s left behind right after close()", which).isEmpty();
+            leaks.settlingWithin(Duration.ofSeconds(2)).assertNoLeaksSince(before);
         }
 
         private void assertClosesQuickly(LogFollower follower, String which) {

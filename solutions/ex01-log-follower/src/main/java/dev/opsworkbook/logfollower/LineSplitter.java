@@ -3,6 +3,7 @@ package dev.opsworkbook.logfollower;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Turns the bytes of one file, read in arbitrary chunks, into lines.
@@ -11,7 +12,8 @@ import java.util.Arrays;
  * between two reads is joined before decoding, and a partial line waits in {@link #pending} for its
  * newline. A line ends at LF; a CR right before it is dropped. {@link #pending} never holds more than
  * {@code maxLineBytes + 1} bytes (the +1 is a CR that may turn out to precede the LF): a longer line is
- * delivered cut and the rest of it is skipped up to the next LF.
+ * delivered cut and the rest of it is skipped up to the next LF. One splitter per open file: a file rotated away
+ * may still complete its last line while the new file is read.
  */
 final class LineSplitter {
 
@@ -25,11 +27,12 @@ final class LineSplitter {
     private byte[] pending = new byte[128];
     private int pendingLength;
     private boolean skippingRestOfLongLine;
-    private volatile long linesCut; // written by the follower thread only, read by stats()
+    private final LongAdder linesCut; // shared by the splitters of one follower; stats() reads it
 
-    LineSplitter(int maxLineBytes, Sink sink) {
+    LineSplitter(int maxLineBytes, Sink sink, LongAdder linesCut) {
         this.maxLineBytes = maxLineBytes;
         this.sink = sink;
+        this.linesCut = linesCut;
     }
 
     /** Consumes {@code bytes[from, to)}. */
@@ -52,14 +55,9 @@ final class LineSplitter {
         reset();
     }
 
-    /** Forgets a held partial line (on close). */
-    void reset() {
+    private void reset() {
         pendingLength = 0;
         skippingRestOfLongLine = false;
-    }
-
-    long linesCut() {
-        return linesCut;
     }
 
     private void endOfLine(byte[] bytes, int from, int lf) throws InterruptedException {
@@ -94,7 +92,6 @@ final class LineSplitter {
     }
 
     /** {@code complete}: the line ended here (strip its CR), rather than being cut because it is too long. */
-    @SuppressWarnings("NonAtomicVolatileUpdate") // linesCut has one writer, the follower thread
     private void deliver(byte[] bytes, int from, int to, boolean complete) throws InterruptedException {
         if (complete && to > from && bytes[to - 1] == '\r') {
             to--;
@@ -105,7 +102,7 @@ final class LineSplitter {
             while (to > from && (bytes[to] & 0xC0) == 0x80) {
                 to--;
             }
-            linesCut++;
+            linesCut.increment();
         }
         sink.accept(new String(bytes, from, to - from, UTF_8));
     }
