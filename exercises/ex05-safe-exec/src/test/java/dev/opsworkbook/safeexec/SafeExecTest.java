@@ -669,7 +669,7 @@ class SafeExecTest {
             Duration grace = Duration.ofMillis(500);
 
             long start = System.nanoTime();
-            ExecResult result = new Caller(treeRequest(s, timeout, grace)).result(Duration.ofSeconds(20),
+            ExecResult result = new Caller(treeRequest(s, timeout, grace)).result(Duration.ofSeconds(8),
                     "a script with 300 `sleep 30` children that ignore SIGTERM (timeout 1.5 s, grace 0.5 s)");
             long elapsedMs = millisSince(start);
 
@@ -700,7 +700,7 @@ class SafeExecTest {
             Duration grace = Duration.ofMillis(500);
 
             long start = System.nanoTime();
-            ExecResult result = new Caller(treeRequest(s, timeout, grace)).result(Duration.ofSeconds(20),
+            ExecResult result = new Caller(treeRequest(s, timeout, grace)).result(Duration.ofSeconds(8),
                     "a script that ignores SIGTERM and keeps replacing its 20 children (timeout 300 ms, grace 500 ms;"
                             + " do the rescans of the tree ever end?)");
             long elapsedMs = millisSince(start);
