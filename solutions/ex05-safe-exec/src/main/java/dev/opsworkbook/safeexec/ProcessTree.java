@@ -47,8 +47,9 @@ final class ProcessTree {
     // How long freezing the tree may take: a few reads of the process table, each tens of ms on a busy host.
     private static final long FREEZE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    // Every process ever seen in the tree, parents before their children.
+    // Every process ever seen in the tree, parents before their children, and their start times (clock ticks).
     private final Map<Long, ProcessHandle> members = new LinkedHashMap<>();
+    private final Map<Long, Long> startTimes = new HashMap<>();
 
     private ProcessTree(ProcessHandle root) {
         members.put(root.pid(), root);
@@ -123,11 +124,11 @@ final class ProcessTree {
 
     /** One pass: the tree's processes that run now, parents before children (one read of the process table). */
     private List<ProcessHandle> runningMembers() {
-        Map<Long, List<Long>> children = childrenByParent();
+        ProcessTable table = ProcessTable.read();
         ArrayDeque<ProcessHandle> queue = new ArrayDeque<>();
         Set<Long> seen = new HashSet<>();
         for (ProcessHandle h : members.values()) {
-            if (h.isAlive()) { // also checks the start time: a dead member's recycled pid is not ours
+            if (runs(h, table)) {
                 queue.add(h);
                 seen.add(h.pid());
             }
@@ -135,10 +136,11 @@ final class ProcessTree {
         List<ProcessHandle> running = new ArrayList<>();
         for (ProcessHandle h = queue.poll(); h != null; h = queue.poll()) {
             running.add(h);
-            for (long pid : children.getOrDefault(h.pid(), List.of())) {
+            for (long pid : table.children().getOrDefault(h.pid(), List.of())) {
                 if (seen.add(pid)) {
                     ProcessHandle.of(pid).ifPresent(child -> {
                         members.put(pid, child);
+                        startTimes.put(pid, table.startTimes().getOrDefault(pid, -1L));
                         queue.add(child);
                     });
                 }
@@ -147,29 +149,63 @@ final class ProcessTree {
         return running;
     }
 
-    /** Parent pid → pids of its running children, from one read of the process table. */
-    private static Map<Long, List<Long>> childrenByParent() {
-        Map<Long, List<Long>> children = new HashMap<>();
+    /**
+     * Whether a member still runs, from the table: same pid and same start time (a dead member's pid may have been
+     * recycled). Asking {@code isAlive()} instead costs one more read per member and pass: half a pass's time.
+     */
+    private boolean runs(ProcessHandle h, ProcessTable table) {
         if (!HAS_PROC) {
-            // parent() reads the table entry again, per process: twice the cost of the /proc walk below.
-            ProcessHandle.allProcesses().forEach(h -> h.parent().ifPresent(p ->
-                    children.computeIfAbsent(p.pid(), k -> new ArrayList<>()).add(h.pid())));
-            return children;
+            return h.isAlive();
         }
-        try (DirectoryStream<Path> proc = Files.newDirectoryStream(PROC, name -> isPid(name.getFileName().toString()))) {
-            for (Path dir : proc) {
-                String stat = stat(dir);
-                int state = stateIndex(stat);
-                int ppidEnd = state < 0 ? -1 : stat.indexOf(' ', state + 2); // "S ppid pgrp ..."
-                if (ppidEnd > 0 && isRunning(stat.charAt(state))) {
-                    long ppid = Long.parseLong(stat, state + 2, ppidEnd, 10);
-                    children.computeIfAbsent(ppid, k -> new ArrayList<>()).add(Long.parseLong(dir.getFileName().toString()));
-                }
+        Long now = table.startTimes().get(h.pid());
+        if (now == null) {
+            return false; // gone, or a zombie
+        }
+        Long then = startTimes.putIfAbsent(h.pid(), now); // the root's start time is learnt on the first pass
+        return then == null || then.equals(now);
+    }
+
+    /** Parent pid → pids of its running children, and pid → start time, from one read of the process table. */
+    private record ProcessTable(Map<Long, List<Long>> children, Map<Long, Long> startTimes) {
+
+        static ProcessTable read() {
+            ProcessTable table = new ProcessTable(new HashMap<>(), new HashMap<>());
+            if (!HAS_PROC) {
+                // parent() reads the table entry again, per process: twice the cost of the /proc walk below.
+                ProcessHandle.allProcesses().forEach(h -> h.parent().ifPresent(p -> table.add(h.pid(), p.pid(), -1)));
+                return table;
             }
-        } catch (IOException | DirectoryIteratorException e) {
-            // /proc vanished or changed its format: the members we know of are still signalled.
+            try (DirectoryStream<Path> proc = Files.newDirectoryStream(PROC, p -> isPid(p.getFileName().toString()))) {
+                for (Path dir : proc) {
+                    // "pid (comm) S ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime cutime
+                    // cstime priority nice threads itrealvalue starttime ...": after the state, fields 4 and 22.
+                    String stat = stat(dir);
+                    int state = stateIndex(stat);
+                    if (state < 0 || !isRunning(stat.charAt(state))) {
+                        continue;
+                    }
+                    int ppid = state + 2;
+                    int start = ppid;
+                    for (int field = 4; field < 22 && start > 0; field++) {
+                        start = stat.indexOf(' ', start) + 1;
+                    }
+                    int startEnd = start > 0 ? stat.indexOf(' ', start) : -1;
+                    if (startEnd > 0) {
+                        table.add(Long.parseLong(dir.getFileName().toString()),
+                                Long.parseLong(stat, ppid, stat.indexOf(' ', ppid), 10),
+                                Long.parseLong(stat, start, startEnd, 10));
+                    }
+                }
+            } catch (IOException | DirectoryIteratorException e) {
+                // /proc vanished: the members we know of are still signalled.
+            }
+            return table;
         }
-        return children;
+
+        private void add(long pid, long ppid, long startTime) {
+            children.computeIfAbsent(ppid, k -> new ArrayList<>()).add(pid);
+            startTimes.put(pid, startTime);
+        }
     }
 
     /** SIGSTOP to each of {@code processes}, in order; on failure (no shell) they are killed unfrozen. */
