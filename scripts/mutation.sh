@@ -8,19 +8,25 @@ set -euo pipefail
 usage() {
     cat <<USAGE
 usage: scripts/mutation.sh EXERCISE [PIT options as -Dname=value...]
+       scripts/mutation.sh --report EXERCISE   score the last run again (after editing the triage file)
 
 Mutates solutions/EXERCISE (PIT's default mutators) and runs the exercise's suite against each mutant.
 Reports: solutions/EXERCISE/target/pit-reports/{index.html,mutations.xml}.
 Triage: a surviving mutant that cannot change behaviour goes in solutions/EXERCISE/mutation-equivalents.txt,
 one per line: 'Class.method:LINE MUTATOR -- why it is equivalent' (lines starting with # are comments);
-the score counts only the others. Classes a suite runs only in a child JVM (PIT cannot see them) are
-excluded in the solution's POM (property excludedClasses).
+the score counts only the others. Not mutated: the given types (src/given, the same for every learner) and
+the classes a suite runs only in a child JVM (PIT cannot see them), listed in the solution's POM (property
+excludedClasses).
 Takes 1-15 minutes per exercise on 2 cores.
 USAGE
 }
 
 [ $# -ge 1 ] || { usage >&2; exit 2; }
-case "$1" in -h | --help) usage; exit 0 ;; esac
+report_only=0
+case "$1" in
+    -h | --help) usage; exit 0 ;;
+    --report) report_only=1; shift; [ $# -eq 1 ] || { usage >&2; exit 2; } ;;
+esac
 slug=$(resolve_exercise "$1")
 shift
 
@@ -31,15 +37,29 @@ module="solutions/$slug"
 package=$(cd "$ROOT/$module/src/main/java" && find . -name '*.java' -printf '%h\n' | sort -u | head -n 1 | sed 's|^\./||; s|/|.|g')
 [ -n "$package" ] || die 2 "no Java sources under $module/src/main/java"
 log="$ROOT/target/mutation/$slug.log"
-echo "Mutating $package.* in $module (log: $log)..."
-start=$(date +%s)
-# PIT runs a module's tests against its installed dependencies: put the current kit in the local repository.
-run_maven "$log.kit" install -pl common/test-support -Dkit.tests.skip=true ||
-    die 1 "building the grading kit failed; see $log.kit"
-run_maven "$log" test-compile org.pitest:pitest-maven:mutationCoverage -pl "$module" \
-    -DtargetClasses="$package.*" -DtargetTests="$package.*" "$@" ||
-    die 1 "PIT failed; see $log"
-seconds=$(($(date +%s) - start))
+seconds=0
+# Not mutated: the given types (the same code for every learner: the suite does not grade them) and the classes
+# the solution's POM lists in excludedClasses (run only in a child JVM, where PIT cannot see them).
+excluded=$(sed -n 's|.*<excludedClasses>\(.*\)</excludedClasses>.*|\1|p' "$ROOT/$module/pom.xml")
+given="$ROOT/exercises/$slug/src/given/java"
+given_classes=""
+if [ -d "$given" ]; then
+    given_classes=$(cd "$given" && find . -name '*.java' | sed 's|^\./||; s|\.java$||; s|/|.|g')
+    for class in $given_classes; do
+        excluded="${excluded:+$excluded,}$class,$class\$*"
+    done
+fi
+if [ "$report_only" = 0 ]; then
+    echo "Mutating $package.* in $module (log: $log)..."
+    start=$(date +%s)
+    # PIT runs a module's tests against its installed dependencies: put the current kit in the local repository.
+    run_maven "$log.kit" install -pl common/test-support -Dkit.tests.skip=true ||
+        die 1 "building the grading kit failed; see $log.kit"
+    run_maven "$log" test-compile org.pitest:pitest-maven:mutationCoverage -pl "$module" \
+        -DtargetClasses="$package.*" -DtargetTests="$package.*" ${excluded:+"-DexcludedClasses=$excluded"} "$@" ||
+        die 1 "PIT failed; see $log"
+    seconds=$(($(date +%s) - start))
+fi
 
 xml="$ROOT/$module/target/pit-reports/mutations.xml"
 [ -f "$xml" ] || die 1 "no $xml; see $log"
@@ -48,6 +68,9 @@ equivalents="$ROOT/$module/mutation-equivalents.txt"
 # One <mutation> per line: status, class, method, line, mutator.
 mutants=$(sed -n "s|.*status='\([A-Z_]*\)'.*<mutatedClass>\([^<]*\)</mutatedClass><mutatedMethod>\([^<]*\)</mutatedMethod>.*<lineNumber>\([0-9]*\)</lineNumber><mutator>\([^<]*\)</mutator>.*|\1 \2.\3:\4 \5|p" "$xml" |
     sed 's| [^ ]*\.\([A-Za-z_]*Mutator\)$| \1|; s|org\.pitest\.mutationtest\.engine\.gregor\.mutators\.||')
+for class in $given_classes; do
+    mutants=$(awk -v class="$class" '{ c = $2; sub(/\.[^.]*$/, "", c); sub(/\$.*/, "", c) } c != class' <<<"$mutants")
+done
 total=$(grep -c . <<<"$mutants" || true)
 survivors=$(grep -E '^(SURVIVED|NO_COVERAGE) ' <<<"$mutants" | sed 's|^[A-Z_]* ||; s|^[a-z.]*\.\([A-Z]\)|\1|' | sort -u || true)
 equivalent=0

@@ -519,13 +519,14 @@ class ConcurrentFetcherTest {
                     "/date", Reply.text(503, "later").withHeader("Retry-After", inFourSeconds),
                     "/past", Reply.text(503, "now").withHeader("Retry-After", tenSecondsAgo),
                     "/huge", Reply.text(429, "go away").withHeader("Retry-After", "3600"),
-                    "/enormous", Reply.text(429, "go away").withHeader("Retry-After", "99999999999999999999"));
+                    "/enormous", Reply.text(429, "go away").withHeader("Retry-After", "99999999999999999999"),
+                    "/padded", Reply.text(429, "slow down").withHeader("Retry-After", "00000000000000000003"));
             Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
             try (var server = InFlightHttpServer.start((request, s) ->
                     seen.computeIfAbsent(request.path(), p -> new AtomicInteger()).getAndIncrement() == 0
                             ? firstReplies.get(request.path()) : Reply.text(200, "ok"))) {
                 Map<String, Duration> delays = new java.util.LinkedHashMap<>();
-                for (String path : List.of("/seconds", "/date", "/past", "/huge", "/enormous")) {
+                for (String path : List.of("/seconds", "/date", "/past", "/huge", "/enormous", "/padded")) {
                     var sleeper = new RecordingSleeper();
                     String header = firstReplies.get(path).headers().get("Retry-After");
                     // A day of overall deadline: an unclamped Retry-After is waited (the Sleeper does not sleep).
@@ -550,6 +551,8 @@ class ConcurrentFetcherTest {
                         .isEqualTo(Duration.ofSeconds(10));
                 assertThat(delays.get("/enormous")).as("the delay for 'Retry-After: 99999999999999999999' (more than a"
                         + " long holds) with maxRetryAfter = 10 s").isEqualTo(Duration.ofSeconds(10));
+                assertThat(delays.get("/padded")).as("the delay for 'Retry-After: 00000000000000000003' (delta-seconds"
+                        + " may have leading zeros: 3 s, however long the text)").isEqualTo(Duration.ofSeconds(3));
             }
         }
     }
@@ -601,6 +604,11 @@ class ConcurrentFetcherTest {
             assertThat(long70).as("the Sleeper.sleep() calls of 70 attempts with base 1 ms, cap 50 ms (one per retry,"
                     + " also for a delay of 0)")
                     .hasSize(69).allSatisfy(d -> assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(50)));
+            List<Duration> noBackoff = delaysOf(FAST.withBackoff(Duration.ZERO, Duration.ZERO).withMaxAttempts(4), 1)
+                    .getFirst();
+            assertThat(noBackoff).as("the Sleeper.sleep() calls of 4 attempts with baseDelay = maxDelay = 0 (valid"
+                    + " settings: every delay is 0, one call per retry)").containsExactly(Duration.ZERO, Duration.ZERO,
+                    Duration.ZERO);
         }
 
         @Test

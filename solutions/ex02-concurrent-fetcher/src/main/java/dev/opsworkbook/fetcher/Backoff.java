@@ -42,8 +42,9 @@ final class Backoff {
         String value = header.trim();
         Duration asked;
         if (value.chars().allMatch(Character::isDigit)) {
-            // Huge delta-seconds (a misconfigured proxy) must clamp, not overflow.
-            asked = value.length() > 12 ? max : Duration.ofSeconds(Long.parseLong(value));
+            // Huge delta-seconds (a misconfigured proxy) must clamp, not overflow; leading zeros are allowed.
+            String digits = value.replaceFirst("^0+(?=\\d)", "");
+            asked = digits.length() > 12 ? max : Duration.ofSeconds(Long.parseLong(digits));
         } else {
             try {
                 Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
