@@ -20,13 +20,12 @@ import org.awaitility.core.ConditionTimeoutException;
 /**
  * Whether operating-system processes are really running, as seen from {@code /proc} (Linux).
  *
- * <p>Why not {@link ProcessHandle#isAlive()}: a process that has exited but has not been reaped by
- * its parent is a <em>zombie</em>; the JDK reports it as alive. An orphan adopted by PID 1 stays a zombie
- * until PID 1 reaps it: at once under an init, 1.1-1.7 s later here (PID 1 is a supervisor, not an init), never
- * under a PID 1 that does not wait for children it did not start; so no test may depend on when that happens. A zombie runs no code and
- * holds no pipes, so for every test here it is dead. "Running" means: {@code /proc/<pid>} exists and
- * its state (the field after the command name in {@code /proc/<pid>/stat}) is neither {@code Z}
- * (zombie) nor {@code X} (dead).
+ * <p>Why not {@link ProcessHandle#isAlive()}: a process that has exited but has not been reaped by its parent is a
+ * <em>zombie</em>; the JDK reports it as alive. An orphan adopted by PID 1 stays a zombie until PID 1 reaps it: at
+ * once under an init, 1.1-1.7 s later here (PID 1 is a supervisor, not an init), never under a PID 1 that does not
+ * wait for children it did not start; so no test may depend on when that happens. A zombie runs no code and holds
+ * no pipes, so for every test here it is dead. "Running" means: {@code /proc/<pid>} exists and its state (the
+ * field after the command name in {@code /proc/<pid>/stat}) is neither {@code Z} (zombie) nor {@code X} (dead).
  */
 public final class Processes {
 
