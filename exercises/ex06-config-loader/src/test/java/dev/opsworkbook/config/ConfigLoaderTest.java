@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -437,9 +438,9 @@ class ConfigLoaderTest {
         @Test
         @Points(4)
         @Hint("Strip the prefix, split the rest on \"__\" (two underscores) only; a single underscore stays in the"
-                + " name, and names compare ignoring case and underscores.")
+                + " name, and names compare ignoring case and underscores; two variables for one key are a problem.")
         @DisplayName("environment names: prefix, __ nests, a single _ is part of the name, any case; other variables"
-                + " are ignored")
+                + " are ignored; two for one key are a duplicate")
         void environmentNames() {
             Map<String, String> env = env(
                     "App_Database__Max_Pool_Size", "25",
@@ -465,6 +466,12 @@ class ConfigLoaderTest {
             assertThat(entry(loaded, "database.max-pool-size").source()).as("source of database.max-pool-size")
                     .isEqualTo(new Source.Env("App_Database__Max_Pool_Size"));
             assertThat(custom.config().server().port()).as("SVC_SERVER__PORT with prefix SVC_").isEqualTo(7070);
+
+            ConfigException twice = failure(ConfigLoader.of(AppConfig.class).env(env("APP_DATABASE__MAX_POOL_SIZE",
+                    "20", "app_database__maxpoolsize", "30", "APP_DATABASE__PASSWORD", CANARY)),
+                    "loading APP_DATABASE__MAX_POOL_SIZE=20 and app_database__maxpoolsize=30 (one key, two variables)");
+            Wording.assertNames(problem(twice, "database.max-pool-size").message(), "the message of the problem for"
+                    + " two variables naming database.max-pool-size", "duplicate");
         }
 
         @Test
@@ -496,6 +503,11 @@ class ConfigLoaderTest {
                     .isEqualTo("chosen-host");
             assertThat(equalsForm.config().database().url()).as("--database.url=postgres://x/y (the value has ':' and"
                     + " '/')").isEqualTo(URI.create("postgres://x/y"));
+
+            Loaded<Bare> dashed = loads(loader(Bare.class).args("--port", "-1", "--name", "-x"),
+                    "loading '--port -1 --name -x' (values that start with one dash)");
+            assertThat(dashed.config()).as("'--port -1 --name -x': the argument after a flag is its value unless it"
+                    + " starts with --").isEqualTo(new Bare(-1, "-x"));
         }
 
         @Test
@@ -832,8 +844,9 @@ class ConfigLoaderTest {
         @Test
         @Points(4)
         @Hint("Every message that shows a value shows it masked if it is secret: type errors, violations, duplicates."
-                + " An unknown key's value is never shown: a typo in a secret's name is still a secret.")
-        @DisplayName("no problem shows a secret: violations, type errors, unknown and duplicate keys")
+                + " An unknown key's value is never shown: a typo in a secret's name is still a secret; nor is an"
+                + " argument that is not a flag, not even in the problem's source.")
+        @DisplayName("no problem shows a secret: violations, type errors, unknown and duplicate keys, stray arguments")
         void problemsMask() throws IOException {
             Path file = yaml("client.yaml",
                     "apiToken: short-" + CANARY,
@@ -842,7 +855,8 @@ class ConfigLoaderTest {
 
             ConfigException e = failure(loader(Client.class).file(file)
                     .env(env("APP_CREDENTIALS_URL", "http://u:" + CANARY + "@vault/ bad", "APP_TOKEN_TTL", "soon"))
-                    .args("--client-secert=" + CANARY, "--signing-keys", CANARY), "loading bad secrets");
+                    .args("--client-secert=" + CANARY, "--signing-keys", CANARY, "-client-secret=" + CANARY),
+                    "loading bad secrets (one argument with a single dash: not a flag)");
 
             ConfigProblem token = problem(e, "api-token");
             assertThat(token.value()).as("value of the api-token violation (@Size(min = 40))").isEqualTo("***");
@@ -854,6 +868,8 @@ class ConfigLoaderTest {
             Wording.assertNames(typo.message(), "the message of the unknown client-secert", "client-secret");
             assertThat(problem(e, "token-ttl").value()).as("value of the token-ttl type error (not a secret name)")
                     .isEqualTo("soon");
+            assertThat(e.problems()).as("problems: the argument '-client-secret=…' (one dash) is not a flag")
+                    .anySatisfy(p -> assertThat(p.source()).isInstanceOf(Source.Flag.class));
         }
 
         private ChildJvm cli(Map<String, String> environment, String... args) throws IOException {
@@ -992,6 +1008,16 @@ class ConfigLoaderTest {
                 assertThat(changes).as("the changes the listener saw").containsExactly("8081->9091");
                 assertThat(watch.checkNow()).as("checkNow() again, nothing changed").isFalse();
                 assertThat(changes).as("the changes the listener saw").containsExactly("8081->9091");
+
+                FileTime modified = Files.getLastModifiedTime(file);
+                Files.writeString(file, String.join("\n", VALID_APP).replace("8081", "9092"));
+                Files.setLastModifiedTime(file, modified);
+                assertThat(watch.checkNow()).as("checkNow() after an edit that kept the modification time (compare"
+                        + " the bytes)").isTrue();
+                Files.setLastModifiedTime(file, FileTime.from(modified.toInstant().plusSeconds(5)));
+                assertThat(watch.checkNow()).as("checkNow() after a touch: a new modification time, the same bytes")
+                        .isFalse();
+                assertThat(changes).as("the changes the listener saw").containsExactly("8081->9091", "9091->9092");
             }
         }
 

@@ -176,7 +176,7 @@ public final class ConfigLoader<R extends Record> {
                 String arg = args.get(i);
                 if (!arg.startsWith("--") || arg.length() == 2) {
                     // A bare word may be a value that lost its flag: show where it is, never what it is.
-                    problems.add(new ConfigProblem("", new Source.Flag(arg.startsWith("-") ? arg : "argument " + (i + 1)),
+                    problems.add(new ConfigProblem("", new Source.Flag("argument " + (i + 1)),
                             null, "expected --key=value or --key value"));
                     continue;
                 }
