@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Q19: packaging: jdeps module list, reproducible jars, the container file")
@@ -16,6 +17,7 @@ class PackagingTest {
     static final Path APP = CLASSES.resolve("dev/opsworkbook/notes/delivery/app");
 
     @Test
+    @Timeout(60) // jdeps reads the JDK's module graph: seconds of CPU, over the kit's 10 s default on a busy machine
     @DisplayName("jdeps computes the modules the probe app needs: java.base, java.logging, java.net.http")
     void jdepsModuleList(@TempDir Path tmp) throws Exception {
         Path classes = Files.createDirectories(tmp.resolve("classes/dev/opsworkbook/notes/delivery/app"));
