@@ -40,7 +40,8 @@ log="$ROOT/target/mutation/$slug.log"
 seconds=0
 # Not mutated: the given types (the same code for every learner: the suite does not grade them) and the classes
 # the solution's POM lists in excludedClasses (run only in a child JVM, where PIT cannot see them).
-excluded=$(sed -n 's|.*<excludedClasses>\(.*\)</excludedClasses>.*|\1|p' "$ROOT/$module/pom.xml")
+excluded_by_pom=$(sed -n 's|.*<excludedClasses>\(.*\)</excludedClasses>.*|\1|p' "$ROOT/$module/pom.xml")
+excluded=$excluded_by_pom
 given="$ROOT/exercises/$slug/src/given/java"
 given_classes=""
 if [ -d "$given" ]; then
@@ -68,7 +69,7 @@ equivalents="$ROOT/$module/mutation-equivalents.txt"
 # One <mutation> per line: status, class, method, line, mutator.
 mutants=$(sed -n "s|.*status='\([A-Z_]*\)'.*<mutatedClass>\([^<]*\)</mutatedClass><mutatedMethod>\([^<]*\)</mutatedMethod>.*<lineNumber>\([0-9]*\)</lineNumber><mutator>\([^<]*\)</mutator>.*|\1 \2.\3:\4 \5|p" "$xml" |
     sed 's| [^ ]*\.\([A-Za-z_]*Mutator\)$| \1|; s|org\.pitest\.mutationtest\.engine\.gregor\.mutators\.||')
-for class in $given_classes; do
+for class in $given_classes ${excluded_by_pom//,/ }; do
     mutants=$(awk -v class="$class" '{ c = $2; sub(/\.[^.]*$/, "", c); sub(/\$.*/, "", c) } c != class' <<<"$mutants")
 done
 total=$(grep -c . <<<"$mutants" || true)
