@@ -1011,8 +1011,11 @@ class WorkerPoolTest {
     @DisplayName("Task 5 (stretch): a virtual-thread backend bounded by a semaphore")
     class VirtualThreadBackend {
 
+        @RegisterExtension
+        final LogCapture log = LogCapture.forLogger(WorkerPool.class);
+
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("Virtual threads are unbounded: acquire a Semaphore permit before taking an item and starting its"
                 + " virtual thread, release it when the item ends. The queue stays bounded as before.")
         @DisplayName("with 5 permits, exactly 5 items run at once, each on a virtual thread, and the queue stays bounded")
@@ -1050,7 +1053,42 @@ class WorkerPoolTest {
         }
 
         @Test
-        @Points(6)
+        @Points(2)
+        @Hint("An item's virtual thread needs the same care as a worker: catch what the handler throws, count it and"
+                + " log it with the item; and when it ends, wake a shutdown that waits for the last item.")
+        @DisplayName("on virtual threads too, a failure is counted and logged with the item, and shutdown returns as"
+                + " soon as the last item ends")
+        void virtualBackendFailuresAndPromptShutdown() throws Exception {
+            CountDownLatch gate = gate();
+            WorkerPool<String> pool = started(WorkerPool.<String>builder(item -> {
+                switch (item) {
+                    case "item-2" -> throw new IllegalStateException("disk full while writing item-2");
+                    case "item-4" -> gate.await();
+                    default -> {
+                    }
+                }
+            }).workers(2).queueCapacity(4).backend(Backend.VIRTUAL_THREADS).name("virtual-failing"));
+            for (int i = 1; i <= 4; i++) {
+                submitWithin(pool, "item-" + i);
+            }
+            awaitValue(() -> (int) (pool.stats().completed() + pool.stats().failed()), 3, "items 1 to 3 done");
+
+            long start = System.nanoTime();
+            AtomicReference<ShutdownReport<String>> result = new AtomicReference<>();
+            Outcome shutdown = inThread("shutdown", () -> result.set(pool.shutdown(Duration.ofSeconds(20))));
+            awaitParked(shutdown, "shutdown(20 s) while item-4 runs", "wait for the last item");
+            gate.countDown();
+            shutdown.awaitReturned(WAIT, "shutdown(20 s) once item-4, the last item, has ended (it must return then,"
+                    + " not at its deadline)");
+            assertThat(millisSince(start)).as("ms shutdown(20 s) took once the last item could end").isLessThan(10_000);
+            assertThat(result.get()).as("the report: 4 submitted, 3 completed, item-2 failed")
+                    .isEqualTo(new ShutdownReport<String>(4, 3, 1, List.of(), List.of(), List.of()));
+            ProcessEveryItem.assertLogged(log.events().stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN))
+                    .toList(), "item-2", IllegalStateException.class, "disk full while writing item-2");
+        }
+
+        @Test
+        @Points(5)
         @Timeout(30)
         @Hint("The same bookkeeping as the platform workers: every item in exactly one place. The dispatcher that"
                 + " waits for a permit must be stopped too, or it waits for ever when an item is abandoned.")
