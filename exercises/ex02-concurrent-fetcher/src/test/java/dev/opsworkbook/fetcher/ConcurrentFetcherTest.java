@@ -501,6 +501,13 @@ class ConcurrentFetcherTest {
                 assertThat(server.requests()).as("requests for 30 URLs, maxAttempts 4").isEqualTo(120);
                 assertThat(sleeper.delays()).as("delays waited (3 per URL)").hasSize(90);
             }
+            var once = new RecordingSleeper();
+            try (var server = InFlightHttpServer.start((request, s) -> Reply.text(503, "down"));
+                 var fetcher = new ConcurrentFetcher(FAST.withMaxAttempts(1), once)) {
+                FetchResult r = fetcher.fetchAll(List.of(server.url("/once"))).getFirst();
+                assertThat(r.attempts()).as("attempts with maxAttempts 1 (a valid setting: no retry)").isEqualTo(1);
+                assertThat(once.delays()).as("delays waited with maxAttempts 1").isEmpty();
+            }
         }
 
         @Test
