@@ -476,8 +476,9 @@ class ConfigLoaderTest {
 
         @Test
         @Points(4)
-        @Hint("A flag is --key=value, or --key followed by its value; the key's segments are separated by dots. A"
-                + " list is comma-separated. --config FILE replaces the file given to file(...).")
+        @Hint("A flag is --key=value, or --key followed by its value (the next argument, unless it starts with --:"
+                + " -1 is a value); the key's segments are separated by dots. A list is comma-separated. --config FILE"
+                + " replaces the file given to file(...).")
         @DisplayName("flags: --key=value and --key value, lists comma-separated, and --config FILE replaces file(...)")
         void flags() throws IOException {
             Path ignored = yaml("ignored.yaml", "server:", "  port: 1111");
