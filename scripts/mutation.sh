@@ -50,8 +50,27 @@ if [ -d "$given" ]; then
         excluded="${excluded:+$excluded,}$class,$class\$*"
     done
 fi
+# PIT kills a mutant's test JVM when it times out, so the suite's clean-up never runs: process trees the suites
+# marked with this variable (ex05) would outlive it and load the machine. Kill those older than $1 seconds.
+TREE_MARKER=OPS_WORKBOOK_TEST_TREE
+kill_stray_test_trees() {
+    local environ pid age
+    for environ in /proc/[0-9]*/environ; do
+        pid=${environ#/proc/}
+        pid=${pid%/environ}
+        tr '\0' '\n' <"$environ" 2>/dev/null | grep -q "^$TREE_MARKER=" || continue
+        age=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')
+        if [ -n "$age" ] && [ "$age" -ge "$1" ]; then
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
+    done
+}
+
 if [ "$report_only" = 0 ]; then
     echo "Mutating $package.* in $module (log: $log)..."
+    (while sleep 30; do kill_stray_test_trees 120; done) &
+    sweeper=$!
+    trap 'kill "$sweeper" 2>/dev/null; kill_stray_test_trees 0' EXIT
     start=$(date +%s)
     # PIT runs a module's tests against its installed dependencies: put the current kit in the local repository.
     run_maven "$log.kit" install -pl common/test-support -Dkit.tests.skip=true ||
