@@ -624,6 +624,8 @@ class WorkerPoolTest {
                     .isLessThan(250 + SHUTDOWN_MARGIN.toMillis());
             assertThat(report.unstarted()).as("report.unstarted(): the queued items, in the order they were submitted")
                     .containsExactlyElementsOf(names("item-", 4, 8));
+            assertThat(pool.stats().queued()).as("stats().queued() once shutdown returned: the unstarted items are taken"
+                    + " out of the queue").isZero();
             awaitValue(sawInterrupt::size, 3, "handlers that saw the interrupt (item-1, item-2 and item-3)");
             List<String> stopped = new ArrayList<>(report.interrupted());
             stopped.addAll(report.abandoned());
