@@ -72,6 +72,7 @@ class LeakedResourcesTest {
         @Test
         @DisplayName("the early throw leaks one socket per call, until a GC lets the JDK's Cleaner close them")
         void leakyVersionLeaksUntilGc() throws Exception {
+            System.gc(); // start with an empty young generation, so no GC runs the sockets' cleaners mid-test
             long before = LeakedResources.openSockets();
             for (int i = 0; i < CALLS; i++) {
                 assertThatThrownBy(() -> LeakedResources.readReplyLeaky(address()))
@@ -158,6 +159,7 @@ class LeakedResourcesTest {
         @DisplayName("a forgotten ScratchFile is released only after the GC finds it unreachable")
         void forgottenIsReleasedAfterGc(@TempDir Path dir) throws Exception {
             AtomicInteger released = new AtomicInteger();
+            System.gc(); // an empty young generation: no GC between forgetting the file and the first check
             Path path = forget(dir, released);
             assertThat(path).as("still there: nothing has collected it yet").exists();
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
