@@ -1,8 +1,6 @@
 package dev.opsworkbook.notes.servers;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -68,10 +66,8 @@ public final class MiniLoop implements AutoCloseable {
             try {
                 channel.configureBlocking(false);
                 channel.register(selector, ops, handler);
-            } catch (ClosedChannelException e) {
-                onError.accept(e);
             } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                onError.accept(e); // e.g. the channel was closed before the loop got to it
             }
         });
     }

@@ -82,7 +82,9 @@ public final class NioLineServer implements AutoCloseable {
                         write(key);
                     }
                 } catch (IOException e) {
-                    closeConnection(key);                   // one broken connection, not the whole server
+                    if (key.channel() != server) {
+                        closeConnection(key);               // one broken connection, not the whole server
+                    }                                       // a failed accept (out of descriptors?) is retried
                 }
             }
         }
