@@ -1,7 +1,7 @@
 package dev.opsworkbook.notes.outstanding;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.opsworkbook.testing.LeakCheck;
 import java.util.concurrent.CompletableFuture;
@@ -17,14 +17,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class VirtualThreadFactsTest {
 
     @Test
-    @DisplayName("10,000 virtual threads blocked at once add no more platform threads than there are carriers")
+    @DisplayName("10,000 virtual threads blocked at once add only the carriers and a few JDK helper threads")
     void tenThousandBlockedOnAFewCarriers() throws Exception {
         var blocked = VirtualThreadFacts.blockAtOnce(Executors.newVirtualThreadPerTaskExecutor(), 10_000);
         assertThat(blocked.blockedAtOnce()).isEqualTo(10_000);
         assertThat(blocked.platformThreadsAdded())
-                .as("platform threads added while 10,000 virtual threads were blocked (carriers: %d)",
-                        VirtualThreadFacts.carriers())
-                .isLessThanOrEqualTo(VirtualThreadFacts.carriers());
+                .as("platform threads added while 10,000 virtual threads were blocked (carriers: %d; the scheduler's"
+                        + " timer and the unparker start on first use too)", VirtualThreadFacts.carriers())
+                .isLessThanOrEqualTo(VirtualThreadFacts.carriers() + 4);
     }
 
     @Test
@@ -61,7 +61,7 @@ class VirtualThreadFactsTest {
     @Test
     @DisplayName("on JDK 24+, virtual threads parked inside synchronized free their carriers (JEP 491)")
     void synchronizedNoLongerPins() throws Exception {
-        assumeThat(Runtime.version().feature()).as("JEP 491 is in JDK 24").isGreaterThanOrEqualTo(24);
+        assumeTrue(Runtime.version().feature() >= 24, "JEP 491 is in JDK 24");
         assertThat(VirtualThreadFacts.othersRunWhileBlockedInSynchronized()).isTrue();
     }
 }

@@ -68,11 +68,11 @@ class LoadCheckTest {
     }
 
     @Test
-    @DisplayName("1,000 requests, 20 at a time, against a healthy service: every one counted and timed, none failed")
+    @DisplayName("500 requests, 20 at a time, against a healthy service: every one counted and timed, none failed")
     void healthyServicePasses() throws Exception {
-        Result r = load(1_000, 0, 0);
-        assertThat(r.requests()).isEqualTo(1_000);
-        assertThat(r.sortedLatencyMicros()).hasSize(1_000).isSorted();
+        Result r = load(500, 0, 0);
+        assertThat(r.requests()).isEqualTo(500);
+        assertThat(r.sortedLatencyMicros()).hasSize(500).isSorted();
         assertThat(r.errors()).isZero();
         assertThat(r.errorRatio()).isZero();
         assertThat(r.percentileMicros(50)).isLessThanOrEqualTo(r.percentileMicros(95));
@@ -81,12 +81,12 @@ class LoadCheckTest {
     @Test
     @DisplayName("a planted regression (every 10th request 150 ms, every 50th a 500) fails the gate with both reasons")
     void regressionFailsTheGate() throws Exception {
-        Result r = load(1_000, 10, 50);
-        assertThat(r.errors()).isEqualTo(20);
+        Result r = load(500, 10, 50);
+        assertThat(r.errors()).isEqualTo(10);
         assertThat(r.percentileMicros(95)).as("p95 with 10% of requests slowed by 150 ms")
                 .isGreaterThanOrEqualTo(150_000);
         assertThat(SLO.violations(r)).hasSize(2)
                 .anyMatch(v -> v.startsWith("p95 latency ") && v.endsWith(" ms > 100 ms"))
-                .contains("error ratio 2.00% > 1.00% (20 of 1000 requests)");
+                .contains("error ratio 2.00% > 1.00% (10 of 500 requests)");
     }
 }
