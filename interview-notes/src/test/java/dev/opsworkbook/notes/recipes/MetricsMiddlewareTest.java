@@ -72,7 +72,8 @@ class MetricsMiddlewareTest {
                 "http_requests_total{code=\"404\",method=\"GET\",route=\"/users\"} 1.0",
                 "http_requests_total{code=\"500\",method=\"POST\",route=\"/boom\"} 1.0",
                 "http_request_duration_seconds_count{route=\"/users\"} 4",
-                "http_request_duration_seconds_bucket{route=\"/users\",le=\"+Inf\"} 4");
+                "http_request_duration_seconds_bucket{route=\"/users\",le=\"+Inf\"} 4",
+                "le=\"0.005\"", "le=\"10.0\"");                // the client's default buckets: 5 ms to 10 s
         assertThat(scrape).doesNotContain("/users/1", "/users/404");
     }
 

@@ -80,7 +80,8 @@ class HealthEndpointTest {
             HttpResponse<String> response = get(endpoint, "/healthz");
             assertThat(response.statusCode()).isEqualTo(503);
             assertThat(JSON.readTree(response.body()).get("status").asString()).isEqualTo("down");
-            assertThat(endpoint.healthJson()).contains("\"db\":\"down\"", "\"redis\":\"up\"");
+            assertThat(endpoint.healthJson()).startsWith("{\"status\":\"down\",\"version\":\"v1.2.3\",")
+                    .contains("\"db\":\"down\"");        // redis may be up or late under load: not asserted
             HttpResponse<String> live = get(endpoint, "/livez");
             assertThat(live.statusCode()).isEqualTo(200);
             assertThat(live.body()).isEqualTo("{\"status\":\"ok\"}");
