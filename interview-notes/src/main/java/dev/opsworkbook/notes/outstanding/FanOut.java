@@ -28,6 +28,7 @@ public final class FanOut {
     static <T> CompletableFuture<List<T>> allOrFirstFailure(List<CompletableFuture<T>> parts) {
         CompletableFuture<List<T>> result = allOf(parts);
         for (CompletableFuture<T> part : parts) {
+            // the stage whenComplete returns is not needed (Error Prone wants a dropped future named, so it is)
             var unused = part.whenComplete((value, error) -> {
                 if (error != null && result.completeExceptionally(error)) {
                     parts.forEach(p -> p.cancel(true));   // marks them cancelled; the running code keeps running

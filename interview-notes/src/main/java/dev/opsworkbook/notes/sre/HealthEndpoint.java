@@ -24,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class HealthEndpoint implements AutoCloseable {
 
     // @start region=payload
+    /** Lower case on purpose: the constants are the JSON values. */
     enum DependencyState { up, degraded, down }
 
     /** One dependency check. It may block; it gets a deadline, and throwing counts as down. */
