@@ -58,7 +58,7 @@ kill_stray_test_trees() {
     for environ in /proc/[0-9]*/environ; do
         pid=${environ#/proc/}
         pid=${pid%/environ}
-        tr '\0' '\n' <"$environ" 2>/dev/null | grep -q "^$TREE_MARKER=" || continue
+        { tr '\0' '\n' <"$environ"; } 2>/dev/null | grep -q "^$TREE_MARKER=" || continue
         age=$(ps -o etimes= -p "$pid" 2>/dev/null | tr -d ' ')
         if [ -n "$age" ] && [ "$age" -ge "$1" ]; then
             kill -KILL "$pid" 2>/dev/null || true
