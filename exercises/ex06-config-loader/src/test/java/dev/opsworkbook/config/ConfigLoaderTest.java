@@ -76,7 +76,7 @@ class ConfigLoaderTest {
         }
     }
 
-    record Pool(@Valid List<Upstream> upstreams, Retry retry) {
+    record Pool(List<@Valid Upstream> upstreams, Retry retry) {
         static Pool defaults() {
             return new Pool(List.of(new Upstream("http://a", 5)), new Retry(3, Duration.ofMillis(100)));
         }
@@ -951,11 +951,17 @@ class ConfigLoaderTest {
                 assertThat(exit(invalid)).as("exit status of --validate-only on an invalid config"
                         + invalid.outputForMessage()).isEqualTo(1);
                 List<String> lines = invalid.stderr().lines().toList();
-                for (String problem : List.of("server.port: expected", "(bad.yaml:2:9)", "database.max-pool-size:",
-                        "(bad.yaml:4:16)", "server.hots: unknown", "(env APP_SERVER__HOTS)", "database.user:",
-                        "(flag --database.user)")) {
-                    assertThat(lines).as("stderr lines of --validate-only on an invalid config (one problem per line)"
-                            + invalid.outputForMessage()).anyMatch(l -> l.contains(problem));
+                // One line per problem, holding its ConfigProblem.toString(): the key, the word the README fixes
+                // for that kind of problem, the value and the source; the rest of the wording is the learner's.
+                for (List<String> problem : List.of(
+                        List.of("server.port: ", "integer", ", got \"eighty\" (bad.yaml:2:9)"),
+                        List.of("database.max-pool-size: ", "1", ", got \"0\" (bad.yaml:4:16)"),
+                        List.of("server.hots: ", "unknown", " (env APP_SERVER__HOTS)"),
+                        List.of("database.user: ", "blank", " (flag --database.user)"))) {
+                    assertThat(lines).as("stderr lines of --validate-only on an invalid config: one line with the"
+                            + " problem %s…%s (naming '%s')%s", problem.get(0), problem.get(2), problem.get(1),
+                            invalid.outputForMessage()).anyMatch(l -> l.contains(problem.get(0))
+                            && l.contains(problem.get(2)) && Wording.names(l, problem.get(1)));
                 }
                 assertThat(invalid.stdout()).as("stdout of --validate-only on an invalid config").doesNotContain(
                         "server.port");
