@@ -293,9 +293,10 @@ public final class ConfigLoader<R extends Record> {
                     continue;
                 }
                 String name = k.getValue();
-                Component c = s.component(Names.normalize(name));
+                String normalized = Names.normalize(name);
+                Component c = s.component(normalized);
                 String key = prefixKey + (c == null ? canonicalUnknown(name) : c.kebab());
-                Node first = seen.putIfAbsent(Names.normalize(name), keyNode);
+                Node first = seen.putIfAbsent(normalized, keyNode);
                 if (first != null) {
                     // YAML 1.2 forbids it, and SnakeYAML 1.x/2.x silently kept the last one.
                     problems.add(new ConfigProblem(key, YamlFile.at(path, keyNode), null, "duplicate key, first at line "

@@ -47,6 +47,12 @@ final class Schema {
     record RecordSchema(Class<?> type, List<Component> components, Map<String, Component> byName,
                         MethodHandle constructor, @Nullable MethodHandle defaults) {
 
+        /** {@code constructor} taking its arguments as one Object[]: invokeWithArguments would adapt it per call. */
+        RecordSchema {
+            constructor = constructor.asType(constructor.type().generic()).asSpreader(Object[].class,
+                    components.size());
+        }
+
         @Nullable Component component(String normalizedName) {
             return byName.get(normalizedName);
         }
@@ -64,7 +70,7 @@ final class Schema {
         }
 
         Object construct(Object[] values) throws Throwable {
-            return constructor.invokeWithArguments(values);
+            return constructor.invoke(values);
         }
     }
 

@@ -15,7 +15,6 @@ import java.util.regex.Pattern;
 /** Text to typed values, by the target type alone: YAML's own typing of the scalar is ignored (no Norway problem). */
 final class Values {
 
-    private static final Pattern INTEGER = Pattern.compile("[-+]?[0-9]+");
     private static final Pattern NUMBER = Pattern.compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
     private static final Pattern DURATION = Pattern.compile("([0-9]+)(ms|s|m|h|d)");
 
@@ -41,7 +40,7 @@ final class Values {
         String t = text.strip();
         if (type == int.class || type == Integer.class) {
             try {
-                if (INTEGER.matcher(t).matches()) {
+                if (isInteger(t)) {
                     return Integer.parseInt(t);
                 }
             } catch (NumberFormatException e) {
@@ -51,7 +50,7 @@ final class Values {
         }
         if (type == long.class || type == Long.class) {
             try {
-                if (INTEGER.matcher(t).matches()) {
+                if (isInteger(t)) {
                     return Long.parseLong(t);
                 }
             } catch (NumberFormatException e) {
@@ -98,6 +97,20 @@ final class Values {
             throw new BadValue("expected one of " + Arrays.toString(type.getEnumConstants()));
         }
         throw new IllegalStateException("no converter for " + type); // Schema admits only the types above
+    }
+
+    /** An optional sign and ASCII digits: parseInt alone would also take other scripts' digits. */
+    private static boolean isInteger(String t) {
+        int start = t.startsWith("-") || t.startsWith("+") ? 1 : 0;
+        if (t.length() == start) {
+            return false;
+        }
+        for (int i = start; i < t.length(); i++) {
+            if (t.charAt(i) < '0' || t.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Duration duration(String t) throws BadValue {

@@ -6,16 +6,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+import org.snakeyaml.engine.v2.common.ScalarStyle;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.Tag;
-import org.snakeyaml.engine.v2.schema.CoreSchema;
+import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /**
  * A YAML 1.2 file parsed into nodes, not objects: the nodes keep every scalar as the text it was written as (the
@@ -27,6 +29,8 @@ final class YamlFile {
     static final int MAX_COLLECTION_ALIASES = 50;
     /** A config file is small; this bounds the memory a hostile one can take before anything is bound. */
     static final int MAX_CODE_POINTS = 3 * 1024 * 1024;
+    /** YAML 1.2's plain nulls (core schema); a quoted {@code 'null'} is text. */
+    private static final Set<String> NULLS = Set.of("", "~", "null", "Null", "NULL");
 
     private YamlFile() {
     }
@@ -57,7 +61,9 @@ final class YamlFile {
         }
         LoadSettings settings = LoadSettings.builder()
                 .setLabel(path.toString())
-                .setSchema(new CoreSchema())
+                // Failsafe: every scalar stays a string (the target type decides), and the parser spends nothing on
+                // the core schema's regular expressions; isNull() recognises the only implicit type we need.
+                .setSchema(new FailsafeSchema())
                 .setMaxAliasesForCollections(MAX_COLLECTION_ALIASES)
                 .setCodePointLimit(MAX_CODE_POINTS)
                 .build();
@@ -88,7 +94,8 @@ final class YamlFile {
 
     /** A plain {@code ~}, {@code null} or nothing at all: the key is there, without a value. */
     static boolean isNull(Node node) {
-        return node instanceof ScalarNode s && s.getTag().equals(Tag.NULL);
+        return node instanceof ScalarNode s && (s.getTag().equals(Tag.NULL)
+                || (s.getScalarStyle() == ScalarStyle.PLAIN && s.getValue().length() <= 4 && NULLS.contains(s.getValue())));
     }
 
     static @Nullable String scalarText(Node node) {
