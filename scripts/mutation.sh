@@ -51,7 +51,8 @@ if [ -d "$given" ]; then
     done
 fi
 # PIT kills a mutant's test JVM when it times out, so the suite's clean-up never runs: process trees the suites
-# marked with this variable (ex05) would outlive it and load the machine. Kill those older than $1 seconds.
+# marked with this variable (ex05) would outlive it and load the machine. Kill those older than $1 seconds (no test
+# tree lives 30 s, so a threshold spares the trees of a suite running beside this one).
 TREE_MARKER=OPS_WORKBOOK_TEST_TREE
 kill_stray_test_trees() {
     local environ pid age
@@ -70,7 +71,7 @@ if [ "$report_only" = 0 ]; then
     echo "Mutating $package.* in $module (log: $log)..."
     (while sleep 30; do kill_stray_test_trees 120; done) &
     sweeper=$!
-    trap 'kill "$sweeper" 2>/dev/null; kill_stray_test_trees 0' EXIT
+    trap 'kill "$sweeper" 2>/dev/null; kill_stray_test_trees 30' EXIT
     start=$(date +%s)
     # PIT runs a module's tests against its installed dependencies: put the current kit in the local repository.
     run_maven "$log.kit" install -pl common/test-support -Dkit.tests.skip=true ||
