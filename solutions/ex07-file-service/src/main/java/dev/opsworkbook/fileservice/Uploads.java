@@ -103,7 +103,10 @@ final class Uploads {
     private long receive(InputStream body, Path temp, MessageDigest sha256) throws IOException {
         byte[] buffer = new byte[BUFFER];
         long total = 0;
-        try (InputStream in = body; FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+        // The body stream is left open: closing it drains the rest of the request, and the client is owed its 413
+        // before that. The exchange closes it after the answer.
+        InputStream in = body;
+        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
             while (true) {
                 int n;
                 try {
