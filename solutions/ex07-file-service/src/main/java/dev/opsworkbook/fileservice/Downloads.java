@@ -80,7 +80,11 @@ final class Downloads {
                  OutputStream out = exchange.getResponseBody()) {
                 byte[] buffer = new byte[BUFFER];
                 for (int n; sent < size && (n = in.read(buffer, 0, (int) Math.min(buffer.length, size - sent))) > 0; ) {
-                    out.write(buffer, 0, n);
+                    try {
+                        out.write(buffer, 0, n);
+                    } catch (IOException e) {
+                        throw new ClientGone(e);
+                    }
                     sent += n;
                     exchange.setAttribute(Http.BYTES_SENT, sent);
                 }

@@ -116,7 +116,7 @@ public final class FileService implements AutoCloseable {
                 Http.error(exchange, 400, "path refused: " + e.getMessage(), true);
             } catch (NoSuchFileException e) {
                 Http.error(exchange, 404, "no such file", true);
-            } catch (Uploads.ClientGone e) {
+            } catch (ClientGone e) {
                 LOG.debug("{} {}: {}", exchange.getRequestMethod(), redact(exchange), e.getMessage());
             } catch (IOException | RuntimeException e) {
                 LOG.warn("{} {} failed", exchange.getRequestMethod(), redact(exchange), e);

@@ -32,6 +32,11 @@ final class Http {
     }
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
+        if (exchange.getRequestMethod().equals("HEAD")) {
+            exchange.sendResponseHeaders(status, -1); // a HEAD answer has no body, whatever GET would send
+            exchange.close();
+            return;
+        }
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
         // Closing the body stream flushes the answer before the server drains what is left of the request.
         try (OutputStream out = exchange.getResponseBody()) {

@@ -36,15 +36,6 @@ final class Uploads {
         this.maxBytes = maxBytes;
     }
 
-    /** Thrown when the client stops sending before the body is complete: there is nobody left to answer. */
-    static final class ClientGone extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        ClientGone(IOException cause) {
-            super("the client went away during the upload", cause);
-        }
-    }
-
     void put(HttpExchange exchange, String relative) throws IOException, SafePaths.Refused {
         Path target = SafePaths.resolve(root, relative);
         long declared = declaredLength(exchange);
