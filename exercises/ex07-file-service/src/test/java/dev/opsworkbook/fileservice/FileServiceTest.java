@@ -306,7 +306,8 @@ class FileServiceTest {
                         + "\r\nContent-Length: " + 2 * MIB + "\r\n\r\n").sendRepeated((byte) 'n', MIB);
                 await("a temp file under the root, or a change to report.csv, after 1 MiB of a 2 MiB upload")
                         .atMost(ANSWER).pollInterval(Duration.ofMillis(20))
-                        .until(() -> filesUnder(root).size() > 1 || !Files.readString(root.resolve("report.csv")).equals("old\n"));
+                        .until(() -> filesUnder(root).size() > 1
+                                || !Files.readString(root.resolve("report.csv")).equals("old\n"));
                 assertThat(root.resolve("report.csv"))
                         .as("report.csv while its replacement is half uploaded (must keep the old content until the new"
                                 + " one is complete)")
@@ -391,7 +392,8 @@ class FileServiceTest {
         @Points(3)
         @Hint("POST /links {\"path\": ..., \"ttl\": \"PT10M\"} answers 201 {\"url\": \"/d/<token>\", \"expires_at\":"
                 + " \"<now + ttl, ISO-8601>\"}; the token is 16+ bytes from SecureRandom in base64url without padding.")
-        @DisplayName("POST /links answers 201 with /d/<base64url token of 128+ bits> and expires_at = now + ttl on the injected clock")
+        @DisplayName("POST /links answers 201 with /d/<base64url token of 128+ bits> and expires_at = now + ttl on"
+            + " the injected clock")
         void createsALink() throws Exception {
             start(Settings.of(root, SECRET).withClock(clock));
             Files.writeString(root.resolve("notes.txt"), "hello");
@@ -551,7 +553,8 @@ class FileServiceTest {
         @Hint("Content-Type from the README's extension table (else application/octet-stream), X-Content-Type-Options:"
                 + " nosniff, and Content-Disposition: attachment; filename=\"<ASCII fallback>\";"
                 + " filename*=UTF-8''<percent-encoded UTF-8 name> (RFC 6266 / 8187).")
-        @DisplayName("downloads carry a Content-Type by extension, nosniff, and Content-Disposition: attachment with an RFC 6266 filename*")
+        @DisplayName("downloads carry a Content-Type by extension, nosniff, and Content-Disposition: attachment with"
+            + " an RFC 6266 filename*")
         void downloadHeaders() throws Exception {
             start(Settings.of(root, SECRET).withClock(clock));
             Map<String, String> types = new LinkedHashMap<>();
@@ -605,7 +608,8 @@ class FileServiceTest {
         @Timeout(60)
         @Hint("Two GETs can both see \"unused\" before either marks it: claim the link in one atomic step"
                 + " (AtomicReference.compareAndSet(READY, SENDING), or ConcurrentHashMap.remove) before sending a byte.")
-        @DisplayName("100 concurrent GETs of one link while the first download is still under way: exactly one 200, the rest 409 or 410")
+        @DisplayName("100 concurrent GETs of one link while the first download is still under way: exactly one 200,"
+            + " the rest 409 or 410")
         void concurrentGetsExactlyOne() throws Exception {
             start(Settings.of(root, SECRET).withClock(clock));
             GeneratedBytes.writeFile(root.resolve("big.bin"), HELD_FILE_BYTES, 5);
@@ -992,7 +996,8 @@ class FileServiceTest {
         @Timeout(30)
         @Hint("close() must stop the HttpServer (stop(0) ends open exchanges) and close its executor, waiting for"
                 + " the handler threads; a second close() does nothing.")
-        @DisplayName("close() ends a download in flight, frees the port and leaves no thread behind; a second close() is harmless")
+        @DisplayName("close() ends a download in flight, frees the port and leaves no thread behind; a second"
+            + " close() is harmless")
         void cleanClose() throws Exception {
             var before = leaks.snapshot();
             start(Settings.of(root, SECRET).withClock(clock));
