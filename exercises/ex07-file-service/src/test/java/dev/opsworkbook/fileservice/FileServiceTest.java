@@ -221,6 +221,10 @@ class FileServiceTest {
                 assertThat(response.headers().firstValue("WWW-Authenticate")).as("WWW-Authenticate of that 401")
                         .hasValueSatisfying(v -> assertThat(v).startsWithIgnoringCase("Bearer"));
             }
+            HttpResponse<String> get = send(request("/files/stolen.txt").header("Authorization", "Bearer " + SECRET).GET());
+            assertThat(get.statusCode()).as("GET /files/stolen.txt (uploads only: PUT)").isEqualTo(405);
+            assertThat(get.headers().firstValue("Allow")).as("Allow header of that 405").hasValueSatisfying(
+                    v -> assertThat(v).containsIgnoringCase("PUT"));
             assertThat(filesUnder(root)).as("files under the root after refused uploads").isEmpty();
         }
 
@@ -491,6 +495,10 @@ class FileServiceTest {
             HttpResponse<String> unauthorized = send(request("/links").POST(BodyPublishers.ofString(
                     "{\"path\":\"notes.txt\"}")));
             assertThat(unauthorized.statusCode()).as("POST /links without Authorization").isEqualTo(401);
+            HttpResponse<String> get = send(request("/links").GET());
+            assertThat(get.statusCode()).as("GET /links").isEqualTo(405);
+            assertThat(get.headers().firstValue("Allow")).as("Allow header of the 405 for GET /links").hasValueSatisfying(
+                    v -> assertThat(v).containsIgnoringCase("POST"));
             Map<String, Integer> expected = new LinkedHashMap<>();
             expected.put("not json", 400);
             expected.put("[\"notes.txt\"]", 400);
@@ -601,6 +609,10 @@ class FileServiceTest {
             assertThat(status(request(url).HEAD())).as("HEAD of the used link").isEqualTo(410);
             String unknown = "/d/" + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
             assertThat(status(request(unknown).GET())).as("GET of a token nobody created").isEqualTo(404);
+            HttpResponse<String> delete = send(request(url).DELETE());
+            assertThat(delete.statusCode()).as("DELETE of a download link").isEqualTo(405);
+            assertThat(delete.headers().firstValue("Allow")).as("Allow header of that 405").hasValueSatisfying(
+                    v -> assertThat(v).containsIgnoringCase("GET").containsIgnoringCase("HEAD"));
         }
 
         @Test
@@ -724,6 +736,12 @@ class FileServiceTest {
                 }
                 assertThat(response.text()).as("answer to PUT /files/%s", vector).doesNotContain(CANARY);
             }
+            // The JDK server picks the handler by the decoded path: this one reaches /files/ too.
+            RawHttp.Response encodedPrefix = raw("PUT /files%2f..%2fcanary.txt HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization:"
+                    + " Bearer " + SECRET + "\r\nContent-Length: 5\r\nConnection: close\r\n\r\npwned");
+            if (encodedPrefix.status() < 400 || encodedPrefix.status() >= 500) {
+                accepted.add("(the whole path) /files%2f..%2fcanary.txt -> " + encodedPrefix.status());
+            }
             assertThat(accepted).as("hostile upload paths that did not get a 4xx (of %d)", HOSTILE.size()).isEmpty();
             assertThat(outsideTheRoot()).as("files beside the root after the hostile uploads").isEqualTo(outside);
         }
@@ -776,6 +794,15 @@ class FileServiceTest {
                         .isBetween(400, 499);
             }
             assertThat(outsideTheRoot()).as("files beside the root after uploads through symbolic links").isEqualTo(outside);
+            Files.writeString(root.resolve("report.txt"), "inside");
+            String url = json(createLink("report.txt", "PT10M")).get("url");
+            Files.delete(root.resolve("report.txt"));
+            Files.createSymbolicLink(root.resolve("report.txt"), tmp.resolve("canary.txt"));
+            HttpResponse<String> swapped = send(request(url).GET());
+            assertThat(swapped.body()).as("download of a link whose file became a symbolic link out of the root")
+                    .doesNotContain(CANARY);
+            assertThat(swapped.statusCode()).as("status of that download (check the file again when it is served)")
+                    .isBetween(400, 499);
             assertThat(Files.isSymbolicLink(root.resolve("escape.txt"))).as("root/escape.txt is still the symbolic link")
                     .isTrue();
         }
