@@ -20,6 +20,8 @@ import java.io.IOException;
  *   <li>Paths: decoded once, checked against the allow-list, resolved by path elements under the root;
  *       symbolic links out of the root refused; every refusal is a 4xx.</li>
  *   <li>One INFO event per request on the logger {@link Settings#ACCESS_LOG}, tokens redacted.</li>
+ *   <li>Stretch: with {@link Settings#accelRedirect()} set, a GET spends the link and answers 200 with
+ *       {@code X-Accel-Redirect: <prefix><percent-encoded path>} and no body; nginx in front sends the file.</li>
  * </ul>
  *
  * <p>Thread-safe; every request runs on its own virtual thread.

@@ -149,7 +149,7 @@ class FileServiceTest {
     class Uploads {
 
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("PUT /files/{path}: 201 when the file is new, 200 when it replaced one; the SHA-256 of the body as"
                 + " Repr-Digest: sha-256=:<base64>: and in the JSON body as \"sha256\" (lowercase hex), with \"size\".")
         @DisplayName("a PUT stores the exact bytes: 201 when new, 200 when replaced, with the SHA-256 as Repr-Digest and in JSON")
@@ -414,7 +414,7 @@ class FileServiceTest {
         }
 
         @Test
-        @Points(2)
+        @Points(1)
         @Hint("Use SecureRandom.nextBytes for every byte of the token: no counters, timestamps or hashes of the path.")
         @DisplayName("200 links give 200 different tokens, random in every byte")
         void tokensAreRandom() throws Exception {
@@ -719,7 +719,7 @@ class FileServiceTest {
     class Traversal {
 
         @Test
-        @Points(6)
+        @Points(5)
         @Hint("Percent-decode once (strict UTF-8), check every segment against the README's allow-list (no empty"
                 + " segment, no leading dot, no \\ : % or NUL), then root.resolve(p).normalize().startsWith(root) on"
                 + " Path objects.")
@@ -747,7 +747,7 @@ class FileServiceTest {
         }
 
         @Test
-        @Points(6)
+        @Points(5)
         @Hint("The \"path\" of POST /links goes through the same decoding and checks as an upload path. A refused"
                 + " path is a 400, a missing file a 404: never a link to something outside the root.")
         @DisplayName("the same 47 hostile paths at POST /links all get a 4xx, and the canary beside the root is never served")
@@ -1048,6 +1048,44 @@ class FileServiceTest {
                 // refused: the server socket is closed
             }
             leaks.assertNoLeaksSince(before);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:6")
+    @DisplayName("Task 6 (stretch): X-Accel-Redirect mode")
+    class AccelRedirect {
+
+        @Test
+        @Points(4)
+        @Hint("With Settings.accelRedirect() set, a GET claims and spends the link and answers 200 with"
+                + " X-Accel-Redirect: <prefix><percent-encoded path>, the same Content-Type, nosniff and"
+                + " Content-Disposition headers, and no body; HEAD answers the same and spends nothing.")
+        @DisplayName("in X-Accel-Redirect mode a GET hands the file to the proxy (header, no body) and spends the link;"
+            + " HEAD does not")
+        void accelRedirectHandsOff() throws Exception {
+            start(Settings.of(root, SECRET).withClock(clock).withAccelRedirect("/internal/"));
+            Files.createDirectory(root.resolve("reports"));
+            String name = "reports/résumé 1.pdf";
+            Files.writeString(root.resolve(name), CANARY); // the proxy sends the bytes, never the service
+            String url = json(createLink(encodePath(name), "PT10M")).get("url");
+            HttpResponse<String> head = send(request(url).HEAD());
+            assertThat(head.statusCode()).as("HEAD in X-Accel-Redirect mode").isEqualTo(200);
+            HttpResponse<String> get = send(request(url).GET());
+            assertThat(get.statusCode()).as("GET in X-Accel-Redirect mode").isEqualTo(200);
+            String accel = get.headers().firstValue("X-Accel-Redirect").orElse("");
+            assertThat(accel).as("X-Accel-Redirect of the GET").startsWith("/internal/");
+            assertThat(accel.chars().allMatch(c -> c > 0x20 && c < 0x7f)).as("X-Accel-Redirect (%s) is percent-encoded"
+                    + " ASCII without spaces", accel).isTrue();
+            assertThat(URLDecoder.decode(accel.substring("/internal/".length()).replace("+", "%2B"), UTF_8))
+                    .as("the path in X-Accel-Redirect, percent-decoded").isEqualTo(name);
+            assertThat(get.body()).as("body of the GET (the proxy sends the file, the service nothing)").isEmpty();
+            assertThat(get.headers().firstValue("Content-Type")).as("Content-Type of the hand-off")
+                    .hasValueSatisfying(v -> assertThat(v).startsWith("application/pdf"));
+            assertThat(get.headers().firstValue("Content-Disposition")).as("Content-Disposition of the hand-off")
+                    .hasValueSatisfying(v -> assertThat(v).startsWithIgnoringCase("attachment"));
+            assertThat(settledStatus(url)).as("a second GET after the hand-off").isEqualTo(410);
         }
     }
 

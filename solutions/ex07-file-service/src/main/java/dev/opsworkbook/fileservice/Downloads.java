@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET} and {@code HEAD /d/{token}}. A GET claims the link (READY to SENDING, one compare-and-set, so of
@@ -38,10 +39,12 @@ final class Downloads {
 
     private final Path realRoot;
     private final LinkStore links;
+    private final @Nullable String accelRedirect;
 
-    Downloads(Path realRoot, LinkStore links) {
+    Downloads(Path realRoot, LinkStore links, @Nullable String accelRedirect) {
         this.realRoot = realRoot;
         this.links = links;
+        this.accelRedirect = accelRedirect;
     }
 
     void serve(HttpExchange exchange, String token) throws IOException, SafePaths.Refused {
@@ -59,8 +62,12 @@ final class Downloads {
             switch (Objects.requireNonNull(link.state.get())) {
                 case SENDING -> Http.error(exchange, 409, "the link is being downloaded right now", false);
                 case SPENT -> Http.error(exchange, 410, "the link has been used", false);
-                case READY -> sendHeaders(exchange, file(link), true);
+                case READY -> sendHeaders(exchange, file(link), true, link);
             }
+            return;
+        }
+        if (accelRedirect != null) {
+            handOff(exchange, link);
             return;
         }
         if (!link.state.compareAndSet(LinkStore.State.READY, LinkStore.State.SENDING)) {
@@ -74,7 +81,7 @@ final class Downloads {
         boolean complete = false;
         try {
             Path file = file(link);
-            long size = sendHeaders(exchange, file, false);
+            long size = sendHeaders(exchange, file, false, link);
             long sent = 0;
             try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
                  OutputStream out = exchange.getResponseBody()) {
@@ -100,7 +107,20 @@ final class Downloads {
         return SafePaths.existingFile(realRoot, SafePaths.resolve(realRoot, link.path));
     }
 
-    private static long sendHeaders(HttpExchange exchange, Path file, boolean head) throws IOException {
+    /**
+     * X-Accel-Redirect mode: the proxy in front sends the bytes, and this answer is the last the service sees of
+     * the download, so the hand-off spends the link (claim and spend are one step: READY to SPENT).
+     */
+    private void handOff(HttpExchange exchange, LinkStore.Link link) throws IOException, SafePaths.Refused {
+        Path file = file(link);
+        if (!link.state.compareAndSet(LinkStore.State.READY, LinkStore.State.SPENT)) {
+            Http.error(exchange, 410, "the link has been used", false);
+            return;
+        }
+        sendHeaders(exchange, file, true, link);
+    }
+
+    private long sendHeaders(HttpExchange exchange, Path file, boolean noBody, LinkStore.Link link) throws IOException {
         long size = Files.size(file);
         String name = file.getFileName().toString();
         var headers = exchange.getResponseHeaders();
@@ -108,14 +128,34 @@ final class Downloads {
         headers.set("X-Content-Type-Options", "nosniff");
         headers.set("Content-Disposition", contentDisposition(name));
         headers.set("Cache-Control", "no-store");
-        if (head) {
-            headers.set("Content-Length", Long.toString(size));
+        if (accelRedirect != null) {
+            // nginx (1.5.9 and later) expects the URI escaped, and unescapes it once.
+            headers.set("X-Accel-Redirect", accelRedirect + encodePath(link.path));
+        }
+        if (noBody) {
+            if (exchange.getRequestMethod().equals("HEAD")) {
+                headers.set("Content-Length", Long.toString(size)); // what a GET would send
+            }
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         } else {
             exchange.sendResponseHeaders(200, size == 0 ? -1 : size);
         }
         return size;
+    }
+
+    /** Percent-encodes a relative path as UTF-8, keeping the slashes and RFC 3986's unreserved characters. */
+    static String encodePath(String path) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c == '/' || (c < 0x80 && (Character.isLetterOrDigit(c) || "-._~".indexOf(c) >= 0))) {
+                out.append((char) c);
+            } else {
+                out.append('%').append(String.format("%02X", c));
+            }
+        }
+        return out.toString();
     }
 
     static String contentType(String name) {

@@ -53,7 +53,7 @@ public final class FileService implements AutoCloseable {
         this.secret = settings.bearerToken().getBytes(StandardCharsets.UTF_8);
         this.links = new LinkStore(settings.clock());
         this.uploads = new Uploads(root, settings.maxUploadBytes());
-        this.downloads = new Downloads(root, links);
+        this.downloads = new Downloads(root, links, settings.accelRedirect());
         this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), settings.port()), 0);
         // One virtual thread per exchange: a slow client ties up a cheap thread, never the dispatcher.
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
