@@ -39,6 +39,8 @@ public final class FileService implements AutoCloseable {
     private static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
     private static final Duration MAX_TTL = Duration.ofDays(1);
     private static final int MAX_LINK_REQUEST_BYTES = 16 * 1024;
+    /** The exchange attribute holding System.nanoTime() when the request reached the service (for duration_ms). */
+    private static final String STARTED = "dev.opsworkbook.fileservice.started";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -64,8 +66,6 @@ public final class FileService implements AutoCloseable {
         route("/links", this::createLink, accessLog);
         route("/d/", this::download, accessLog);
     }
-
-    private static final String STARTED = "dev.opsworkbook.fileservice.started";
 
     /**
      * Starts the service on a loopback port ({@link Settings#port()}, 0 = any free one) and returns once it
