@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.StandardJavaFileManager;
@@ -194,7 +195,9 @@ final class LearnerRounds implements AutoCloseable {
 
     private synchronized Path newRoundDir() throws IOException {
         round++;
-        return Files.createDirectories(work.resolve("round-" + round).resolve("main")).getParent();
+        Path dir = work.resolve("round-" + round);
+        Files.createDirectories(dir.resolve("main"));
+        return dir;
     }
 
     /** Starts the suite's JVM for a round in {@code dir}, whose {@code main} folder will hold the learner's classes. */
@@ -275,7 +278,7 @@ final class LearnerRounds implements AutoCloseable {
                     .toList();
         }
         List<URL> urls = new ArrayList<>(List.of(classes.toUri().toURL()));
-        for (String entry : classpath.split(File.pathSeparator)) {
+        for (String entry : Pattern.compile(File.pathSeparator, Pattern.LITERAL).splitAsStream(classpath).toList()) {
             urls.add(Path.of(entry).toUri().toURL());
         }
         StringBuilder api = new StringBuilder();
