@@ -132,3 +132,43 @@ grading_cli() {
     "$JAVA_HOME/bin/java" -Dstdout.encoding=UTF-8 -Dstderr.encoding=UTF-8 \
         -cp "$ROOT/common/test-support/target/classes" dev.opsworkbook.grading.GradingCli "$@"
 }
+
+# learner_exercise ARG: for watch.sh and interview.sh. ARG is an exercise (ex05, 05, the slug) or the path of an
+# exercise folder (a copy of exercises/SLUG/ kept elsewhere). Sets EXERCISE_DIR and EXERCISE_SLUG; exits 2 if unknown.
+learner_exercise() {
+    local arg=$1
+    if [ -d "$arg/src/main/java" ]; then
+        EXERCISE_DIR=$(cd "$arg" && pwd)
+        EXERCISE_SLUG=$(resolve_exercise "$(basename "$EXERCISE_DIR")")
+    else
+        EXERCISE_SLUG=$(resolve_exercise "$arg")
+        EXERCISE_DIR="$ROOT/exercises/$EXERCISE_SLUG"
+    fi
+}
+
+# suite_classpath SLUG: prints the file that lists the exercise's test classpath (the kit, JUnit, the libraries),
+# resolved by Maven once and kept until a pom.xml or the kit changes; $GRADING_CLASSPATH_FILE overrides it (tests).
+# Builds the kit first when its sources changed, as grade.sh does. Exits 2 if Maven fails.
+suite_classpath() {
+    local slug=$1 file="$ROOT/exercises/$1/target/suite-classpath.txt"
+    local kit_marker="$ROOT/common/test-support/target/classes/dev/opsworkbook/grading/GradingCli.class"
+    if [ -n "${GRADING_CLASSPATH_FILE:-}" ]; then
+        echo "$GRADING_CLASSPATH_FILE"
+        return 0
+    fi
+    find_maven
+    if [ ! -f "$kit_marker" ] || [ -n "$(find "$ROOT/common/test-support/src/main" "$ROOT/common/test-support/pom.xml" "$ROOT/pom.xml" -newer "$kit_marker" -print -quit)" ]; then
+        echo "Building the grading kit..." >&2
+        run_maven "$ROOT/target/grading/kit-build.log" -q -pl common/test-support compile ||
+            die 2 "the grading kit did not build; see target/grading/kit-build.log"
+    fi
+    if [ ! -f "$file" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT/exercises/$slug/pom.xml" "$kit_marker" -newer "$file" -print -quit)" ]; then
+        echo "Resolving the suite's classpath (once; Maven)..." >&2
+        # The learner's code is not compiled here (maven.main.skip): it may not compile yet, and the rounds compile it.
+        run_maven "$ROOT/target/grading/classpath.log" -q -pl "common/test-support,exercises/$slug" compile \
+            dependency:build-classpath -Dmaven.main.skip=true -Dkit.tests.skip=true -Dmdep.includeScope=test \
+            "-Dmdep.outputFile=$file" ||
+            die 2 "Maven could not resolve the classpath of $slug; see target/grading/classpath.log"
+    fi
+    echo "$file"
+}

@@ -4,8 +4,10 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,6 +28,7 @@ import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.TagFilter;
 import org.junit.platform.launcher.TestPlan;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherExecutionRequestBuilder;
@@ -44,10 +47,11 @@ public final class SuiteRunner {
 
     static final String USAGE = """
             usage: SuiteRunner (--classes DIR | --class NAME) --results FILE --slug SLUG [--only TEST] [--fail-fast]
-                               [--verdict FILE [--expect TEST]] [--config KEY=VALUE]...
+                               [--tag TAG] [--verdict FILE [--expect TEST]] [--config KEY=VALUE]...
               --classes DIR   the compiled suite (its test-classes folder); --class NAME: one test class
               --only TEST     run only the test with this report name ("Nested › display name")
               --fail-fast     stop at the first failing test; the rest are reported as skipped
+              --tag TAG       run only the tests with this tag (task:2 grades task 2, as grade.sh --task 2)
               --verdict FILE  afterwards, write the bug-zoo verdict there (which test caught the variant, if any;
                               --expect names the test that should have, as check-caught --expect does)
             Exit status: 0 the suite ran (whatever its results), 2 usage error, 3 --only names no test.""";
@@ -59,6 +63,9 @@ public final class SuiteRunner {
     }
 
     public static void main(String[] args) throws IOException {
+        if (args.length == 1 && args[0].equals("--standby")) {
+            args = standby();
+        }
         int status;
         try {
             status = run(args, System.out);
@@ -70,8 +77,33 @@ public final class SuiteRunner {
         System.exit(status); // a runaway test thread must not keep this JVM alive
     }
 
+    /**
+     * {@code --standby}: what watch.sh keeps ready for its next round. Loads the launcher, the engine and AssertJ
+     * (most of a short run's time), then waits for the round's arguments on stdin, one per line, up to an empty
+     * line. Nothing from the classes under test is loaded before then: they may not even be compiled yet.
+     */
+    private static String[] standby() throws IOException {
+        Launcher launcher = LauncherFactory.create();
+        launcher.discover(request(List.of(selectClass(SuiteRunner.class)), Map.of(), List.of()));
+        try {
+            Class.forName("org.assertj.core.api.Assertions");
+        } catch (ClassNotFoundException e) {
+            // a suite without AssertJ: nothing to warm up
+        }
+        List<String> args = new ArrayList<>();
+        var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+            args.add(line);
+        }
+        if (args.isEmpty()) {
+            System.exit(0); // not needed after all
+        }
+        return args.toArray(String[]::new);
+    }
+
     static int run(String[] args, PrintStream out) throws IOException {
         List<DiscoverySelector> selectors = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
         Map<String, String> config = new LinkedHashMap<>();
         String only = null;
         String expected = null;
@@ -85,6 +117,7 @@ public final class SuiteRunner {
                 case "--class" -> selectors.add(selectClass(value(args, ++i, option)));
                 case "--results" -> config.put(GradingListener.RESULTS_FILE, value(args, ++i, option));
                 case "--slug" -> config.put(GradingListener.SLUG, value(args, ++i, option));
+                case "--tag" -> tags.add(value(args, ++i, option));
                 case "--only" -> only = value(args, ++i, option);
                 case "--expect" -> expected = value(args, ++i, option);
                 case "--verdict" -> verdict = Path.of(value(args, ++i, option));
@@ -105,7 +138,7 @@ public final class SuiteRunner {
         }
 
         Launcher launcher = LauncherFactory.create();
-        LauncherDiscoveryRequest request = request(selectors, config);
+        LauncherDiscoveryRequest request = request(selectors, config, tags);
         if (only != null) {
             TestPlan plan = launcher.discover(request);
             Optional<TestIdentifier> test = findByReportName(plan, only);
@@ -113,7 +146,7 @@ public final class SuiteRunner {
                 out.println("no test named '" + only + "' in the suite");
                 return 3;
             }
-            request = request(List.of(selectUniqueId(test.get().getUniqueId())), config);
+            request = request(List.of(selectUniqueId(test.get().getUniqueId())), config, List.of());
         }
         CancellationToken cancel = CancellationToken.create();
         var execution = LauncherExecutionRequestBuilder.request(request).cancellationToken(cancel);
@@ -142,8 +175,11 @@ public final class SuiteRunner {
     }
 
     private static LauncherDiscoveryRequest request(List<? extends DiscoverySelector> selectors,
-            Map<String, String> config) {
+            Map<String, String> config, List<String> tags) {
         var builder = LauncherDiscoveryRequestBuilder.request().selectors(selectors).configurationParameters(config);
+        if (!tags.isEmpty()) {
+            builder.filters(TagFilter.includeTags(tags));
+        }
         if (selectors.stream().anyMatch(s -> s instanceof ClasspathRootSelector)) {
             builder.filters(ClassNameFilter.includeClassNamePatterns(SUREFIRE_CLASS_NAMES)); // a named class runs as is
         }
