@@ -98,7 +98,9 @@ equivalent=0
 untriaged=()
 while IFS= read -r survivor; do
     [ -n "$survivor" ] || continue
-    if [ -f "$equivalents" ] && grep -v '^#' "$equivalents" | grep -qF -- "$survivor --"; then
+    # Not grep -q: it exits at the first match, and with pipefail the SIGPIPE of the grep before it made a listed
+    # survivor count as untriaged now and then.
+    if [ -f "$equivalents" ] && grep -v '^#' "$equivalents" | grep -F -- "$survivor --" >/dev/null; then
         equivalent=$((equivalent + 1))
     else
         untriaged+=("$survivor")

@@ -65,6 +65,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SafeExecTest {
 
     private static final int KIB = 1024;
+    private static final String INTERRUPT_STATUS = "the calling thread's interrupt status when run() threw"
+            + " InterruptedException (cleared, as Thread.sleep leaves it: set, it makes the caller's next wait fail at once)";
     private static final int MIB = 1024 * 1024;
 
     @TempDir
@@ -174,14 +176,16 @@ class SafeExecTest {
 
         @Test
         @Points(3)
-        @Hint("ProcessBuilder.start() fails with an IOException whose message carries the errno: ENOENT (2) or"
-                + " EACCES (13) mean the command cannot be run. Translate that into CommandNotFoundException.")
+        @Hint("ProcessBuilder.start() fails with an IOException whose message carries the errno: ENOENT (2), EACCES (13)"
+                + " or ENOTDIR (20, a path through a file) mean the command cannot be run. Translate that into"
+                + " CommandNotFoundException.")
         @DisplayName("a command that does not exist or is not executable throws CommandNotFoundException naming it")
         void missingCommandIsReportedByName() throws Exception {
             Path notExecutable = dir.resolve("not-executable.sh");
             Files.writeString(notExecutable, "#!/bin/sh\necho hi\n");
+            // The last one runs a path through a regular file: ENOTDIR, "not found" too.
             List<String> commands = List.of("/nonexistent/ops-workbook/no-such-tool", "ops-workbook-no-such-command",
-                    notExecutable.toString());
+                    notExecutable.toString(), notExecutable + "/tool");
 
             for (String command : commands) {
                 CommandNotFoundException e = thrownBy(CommandNotFoundException.class,
@@ -321,6 +325,27 @@ class SafeExecTest {
             assertThat(result.timedOut()).as("timedOut() of a `sleep 30` with a 500 ms timeout").isTrue();
             assertThat(elapsedMs).as("how long run() took, in ms (timeout 500 ms + grace 300 ms + 1 s allowed)")
                     .isLessThan(timeout.plus(grace).plusSeconds(1).toMillis());
+
+            // A background process that inherited stdin holds the pipe after the child exits, and never reads it
+            // either. (A shell gives a background job /dev/null unless stdin is redirected: hence fd 3.)
+            Path orphans = dir.resolve("stdin-orphan.pids");
+            Path s2 = script("stdin-orphan.sh", "exec 3<&0", "sleep 60 <&3 3<&- >/dev/null 2>&1 &",
+                    "echo $! >> " + quote(orphans), "echo done");
+            long start2 = System.nanoTime();
+            ExecResult result2 = new Caller(ExecRequest.builder(s2.toString()).stdin(randomBytes(MIB, 9))
+                    .timeout(Duration.ofSeconds(20)).killGrace(Duration.ofMillis(500)).build())
+                    .result(Duration.ofSeconds(6), "a script that exits at once, leaving a `sleep 60` that holds its"
+                            + " unread stdin (timeout 20 s, killGrace 500 ms); does run() wait for the stdin writer"
+                            + " without a bound?");
+            long elapsedMs2 = millisSince(start2);
+
+            assertThat(result2.stdout().text()).as("the output of a script that leaves its stdin to a `sleep 60`")
+                    .isEqualTo("done\n");
+            assertThat(result2.timedOut()).as("timedOut() of a script that exits at once").isFalse();
+            assertThat(elapsedMs2).as("how long run() took, in ms, when a `sleep 60` holds the unread stdin after the"
+                    + " script exited (wait at most min(remaining timeout, killGrace 500 ms), as for an orphan holding"
+                    + " the output)").isLessThan(3000);
+            assertThat(Processes.readPids(orphans)).as("the pid of the `sleep 60` holding stdin").hasSize(1);
         }
 
         @Test
@@ -463,7 +488,8 @@ class SafeExecTest {
         @Test
         @Points(4)
         @Hint("When the cap cuts a multi-byte character, decoding the kept bytes as they are produces U+FFFD."
-                + " Leave out an incomplete sequence at the end (a CharsetDecoder tells you where it starts).")
+                + " Leave out an incomplete sequence at the end (a CharsetDecoder tells you where it starts), but only"
+                + " when the cap cut it: output that was not truncated is decoded as usual.")
         @DisplayName("a multi-byte UTF-8 character cut by the cap is left out of the text, not turned into garbage")
         void utf8CharacterCutByTheCap() throws Exception {
             String text = "añ€😀z"; // 1 + 2 + 3 + 4 + 1 bytes
@@ -487,6 +513,16 @@ class SafeExecTest {
                             .isEqualTo(bytes.length - cap);
                 }
             }
+
+            // Not cut by the cap: the child itself ended its output inside a character. That is its garbage.
+            byte[] broken = {'o', 'k', (byte) 0xE2, (byte) 0x82}; // "ok" + 2 of the 3 bytes of €
+            Path brokenFile = Files.write(dir.resolve("broken.txt"), broken);
+            ExecResult whole = exec.run(ExecRequest.builder("cat", brokenFile.toString()).build());
+            assertThat(whole.stdout().text())
+                    .as("text of 4 bytes, \"ok\" and an incomplete €, with the default cap (not truncated: an incomplete"
+                            + " character the child wrote itself is decoded as usual, to U+FFFD; only one cut by the cap"
+                            + " is left out)")
+                    .isEqualTo("ok\uFFFD");
         }
     }
 
@@ -634,7 +670,7 @@ class SafeExecTest {
         @Points(2)
         @Hint("A tree can grow after your snapshot: here a process that ignores SIGTERM starts a new one during"
                 + " the grace. Before SIGKILL, take the descendants again, of every process of the tree that still"
-                + " runs, and kill them all.")
+                + " runs (also one re-parented to init when its parent died), and kill them all.")
         @DisplayName("a process started during the grace period is killed with the rest of the tree")
         void processStartedDuringTheGraceIsKilledToo() throws Exception {
             Path pids = dir.resolve("late.pids");
@@ -651,6 +687,21 @@ class SafeExecTest {
                     + " (one pid only: the script was killed before the grace ended)").hasSize(2);
             assertThat(result.timedOut()).as("timedOut()").isTrue();
             Processes.awaitAllDead(tree, Duration.ofSeconds(1));
+
+            // The same, started by a worker whose parent died of SIGTERM: re-parented to init, it is still in the tree.
+            Path workerPids = dir.resolve("late-orphan.pids");
+            // It also grows its memory first, as real programs do: only its pid and start time identify it.
+            Path worker = script("late-worker.sh", "trap '' TERM", "echo $$ >> " + quote(workerPids), "sleep 1.2",
+                    "grown=$(head -c 4000000 /dev/zero | tr '\\0' a)", "sleep 30 &", "echo $! >> " + quote(workerPids),
+                    "wait");
+            Path root = script("late-root.sh", quote(worker) + " &", "wait"); // dies of the SIGTERM at 0.6 s
+            ExecResult orphaned = exec.run(treeRequest(root, Duration.ofMillis(600), grace));
+
+            assertThat(Processes.readPids(workerPids))
+                    .as("pids written by the worker and by the `sleep 30` it started 1.2 s in, after its parent died of"
+                            + " SIGTERM (one pid only: the worker was killed before the grace ended)").hasSize(2);
+            assertThat(orphaned.timedOut()).as("timedOut() of the second script").isTrue();
+            assertTreeDead("a worker orphaned by SIGTERM and the `sleep 30` it started during the grace");
         }
 
         @Test
@@ -761,7 +812,8 @@ class SafeExecTest {
         @Test
         @Points(2)
         @Hint("When waitFor() throws InterruptedException, SIGKILL the whole tree at once (the caller is leaving,"
-                + " no grace period), wait for the readers to end, and rethrow.")
+                + " no grace period), wait for the readers to end, and rethrow it (without setting the interrupt status"
+                + " again: the exception is the signal).")
         @DisplayName("a caller interrupted while waiting gets InterruptedException, and the whole tree is killed")
         void interruptKillsTheTreeAndPropagates() throws Exception {
             Path pids = dir.resolve("interrupted.pids");
@@ -791,6 +843,7 @@ class SafeExecTest {
                         .isDone();
                 assertThat(catchThrowable(caller.outcome::join)).as("how run() ended after its caller was interrupted")
                         .hasCauseInstanceOf(InterruptedException.class);
+                assertThat(caller.interruptStatusAfterRun).as(INTERRUPT_STATUS).isFalse();
                 leaks.assertNoLeaksNow(before, "when run() threw InterruptedException");
                 assertThat(elapsedMs).as("ms between the interrupt and run() returning (kill at once: no grace)")
                         .isLessThan(2000);
@@ -805,17 +858,18 @@ class SafeExecTest {
         @Points(2)
         @Timeout(20)
         @Hint("The grace period after a timeout is waiting too: an interrupt during it must SIGKILL the tree at once"
-                + " and throw InterruptedException, neither be ignored until the grace ends nor be swallowed.")
+                + " (every process seen in it, also one re-parented to init when its parent died of SIGTERM) and throw"
+                + " InterruptedException, neither be ignored until the grace ends nor be swallowed.")
         @DisplayName("a caller interrupted during the grace period after a timeout gets InterruptedException at once")
         void interruptDuringTheGraceKillsTheTree() throws Exception {
             Path pids = dir.resolve("grace-interrupted.pids");
             Path marks = dir.resolve("grace-sigterm.marks");
             Path stubborn = script("stubborn-child.sh", "trap '' TERM", "echo $$ >> " + quote(pids), "exec sleep 30");
-            // The root notes its SIGTERM (then the grace has begun) and waits on for its child, which ignores it.
-            Path root = script("grace-root.sh", "trap 'echo TERM >> " + quote(marks) + "' TERM",
-                    "echo $$ >> " + quote(pids), quote(stubborn) + " &", "wait", "wait");
-            ExecRequest request = ExecRequest.builder(root.toString()).timeout(Duration.ofMillis(1000))
-                    .killGrace(Duration.ofSeconds(10)).build();
+            // The root notes its SIGTERM (then the grace has begun) and exits, leaving its child, which ignores it,
+            // re-parented to init: still a process of the tree.
+            Path root = script("grace-root.sh", "trap 'echo TERM >> " + quote(marks) + "; exit 0' TERM",
+                    "echo $$ >> " + quote(pids), quote(stubborn) + " &", "wait");
+            ExecRequest request = treeRequest(root, Duration.ofMillis(1000), Duration.ofSeconds(10));
 
             Caller caller = new Caller(request);
             try {
@@ -827,6 +881,10 @@ class SafeExecTest {
                             + " is 10 s: %s", describe(caller.outcome));
                 }
                 List<Long> tree = Processes.readPids(pids);
+                assertThat(tree).as("pids written by the script and its child within the 1 s timeout").hasSize(2);
+                awaitUntil("the script's child to be re-parented when the script exited on SIGTERM",
+                        () -> ProcessHandle.of(tree.get(1)).flatMap(ProcessHandle::parent)
+                                .map(ProcessHandle::pid).orElse(-1L) != tree.getFirst().longValue());
                 long interruptedAt = System.nanoTime();
                 caller.thread.interrupt();
                 caller.thread.join(Duration.ofSeconds(4));
@@ -838,9 +896,10 @@ class SafeExecTest {
                 assertThat(catchThrowable(caller.outcome::join))
                         .as("how run() ended after its caller was interrupted during the grace period")
                         .hasCauseInstanceOf(InterruptedException.class);
+                assertThat(caller.interruptStatusAfterRun).as(INTERRUPT_STATUS).isFalse();
                 assertThat(elapsedMs).as("ms between the interrupt and run() returning (kill at once: no grace)")
                         .isLessThan(2000);
-                Processes.awaitAllDead(tree, Duration.ofSeconds(1));
+                assertTreeDead("a tree interrupted during the grace, whose child was orphaned by SIGTERM");
             } finally {
                 caller.thread.interrupt();
                 caller.thread.join(Duration.ofSeconds(12));
@@ -936,6 +995,7 @@ class SafeExecTest {
                     {"--name", "--name"}, {"plain-value", "plain-value"},
                     {"https://db.example.com/x", "https://db.example.com/x"},
                     {"MODE=fast", "MODE=fast"},
+                    {"oauth2-proxy:v7", "oauth2-proxy:v7"},
             };
             List<String> argv = new ArrayList<>(List.of(printArgs.toString()));
             List<String> logged = new ArrayList<>(List.of(printArgs.toString()));
@@ -1173,12 +1233,17 @@ class SafeExecTest {
     private final class Caller {
         final CompletableFuture<ExecResult> outcome = new CompletableFuture<>();
         final Thread thread;
+        /** The calling thread's interrupt status at the moment run() returned or threw. */
+        volatile boolean interruptStatusAfterRun;
 
         Caller(ExecRequest request) {
             thread = Thread.ofPlatform().name("test-caller-of-run").start(() -> {
                 try {
-                    outcome.complete(exec.run(request));
+                    ExecResult result = exec.run(request);
+                    interruptStatusAfterRun = Thread.currentThread().isInterrupted();
+                    outcome.complete(result);
                 } catch (Throwable t) {
+                    interruptStatusAfterRun = Thread.currentThread().isInterrupted();
                     outcome.completeExceptionally(t);
                 }
             });

@@ -113,9 +113,9 @@ final class OutputPump implements Runnable {
         done.countDown();
     }
 
-    /** Waits for EOF; false if the pump is still running after {@code nanos}. */
-    boolean await(long nanos) throws InterruptedException {
-        return done.await(nanos, TimeUnit.NANOSECONDS);
+    /** Waits for EOF, at most {@code nanos}; a pump still running then is an orphan's pipe (see capture). */
+    void await(long nanos) throws InterruptedException {
+        done.await(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** What was read so far; after the pump finished, everything the child wrote. */
