@@ -13,6 +13,7 @@ import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.opsworkbook.grading.Hint;
 import dev.opsworkbook.grading.Points;
+import dev.opsworkbook.testing.HttpWarmUp;
 import dev.opsworkbook.testing.LeakCheck;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -76,18 +77,7 @@ class MetricsEndpointTest {
     @BeforeAll
     @Timeout(60)
     static void warmUpHttp() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.start();
-        try (HttpClient warm = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            warm.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
-                    .timeout(Duration.ofSeconds(50)).build(), HttpResponse.BodyHandlers.discarding());
-        } finally {
-            server.stop(0);
-        }
+        HttpWarmUp.jdkServerAndClient();
     }
 
     @AfterEach

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.opsworkbook.grading.Hint;
 import dev.opsworkbook.grading.Points;
 import dev.opsworkbook.testing.ChildJvm;
+import dev.opsworkbook.testing.HttpWarmUp;
 import dev.opsworkbook.testing.LeakCheck;
 import dev.opsworkbook.testing.LogCapture;
 import dev.opsworkbook.testing.SecretCanary;
@@ -103,18 +104,7 @@ class FileServiceTest {
     @BeforeAll
     @Timeout(60)
     static void warmUpHttp() throws Exception {
-        var server = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/", exchange -> {
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.start();
-        try (HttpClient warm = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-            warm.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/"))
-                    .timeout(Duration.ofSeconds(50)).build(), BodyHandlers.discarding());
-        } finally {
-            server.stop(0);
-        }
+        HttpWarmUp.jdkServerAndClient();
     }
 
     @BeforeEach
@@ -542,7 +532,7 @@ class FileServiceTest {
         @Test
         @Points(3)
         @Hint("GET /d/{token}: 200, Content-Length = the file's size, and the file's bytes streamed (not read into"
-                + " memory first).")
+                + " memory first). An empty file too: sendResponseHeaders takes a length of 0 as 'chunked'.")
         @DisplayName("GET /d/<token> streams the exact bytes with Content-Length")
         void downloadsTheBytes() throws Exception {
             start(Settings.of(root, SECRET).withClock(clock));
@@ -908,7 +898,8 @@ class FileServiceTest {
         @Test
         @Points(4)
         @Hint("One INFO event per request on the logger Settings.ACCESS_LOG, written after the response, with the"
-                + " key-values method, path, status, bytes (response body bytes sent) and duration_ms.")
+                + " key-values method, path, status (499 if the client went away before any answer), bytes (response"
+                + " body bytes sent) and duration_ms.")
         @DisplayName("every request makes one access-log event with method, path, status, bytes and duration_ms")
         void accessLog() throws Exception {
             start(Settings.of(root, SECRET).withClock(clock));
