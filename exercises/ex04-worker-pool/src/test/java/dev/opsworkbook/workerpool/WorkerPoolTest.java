@@ -906,13 +906,26 @@ class WorkerPoolTest {
 
         @Test
         @Points(7)
+        @Timeout(120)
         @Hint("Register a shutdown hook before producing: SIGTERM runs it. In it, shut the pool down with the"
                 + " deadline, close the output, print the report. The producer then gets IllegalStateException.")
         @DisplayName("on SIGTERM, ProcessItemsMain finishes or reports every item within its deadline, and exits")
         void sigtermFinishesOrReportsEveryItem() throws Exception {
-            Path output = dir.resolve("output.txt");
+            // Items last 100 ms and 4 run at once, so SIGTERM at a 150 ms deadline always finds some of them
+            // mid-work. The "never both" rule can only be seen on an item reported interrupted; on a loaded machine
+            // a slow child can instead report all of them abandoned (excepted by the rule), so a run without an
+            // interrupted item is repeated, up to three runs. Every run must pass every check.
+            int interrupted = 0;
+            for (int run = 1; run <= 3 && interrupted == 0; run++) {
+                interrupted = sigtermRun(dir.resolve("sigterm-" + run));
+            }
+        }
+
+        /** One SIGTERM run, checked in full; returns how many items the report lists as interrupted. */
+        private int sigtermRun(Path runDir) throws Exception {
+            Path output = Files.createDirectories(runDir).resolve("output.txt");
             int deadlineMs = 150;
-            try (ChildJvm jvm = processItems(output, 400, 2, 40, 10, deadlineMs)) {
+            try (ChildJvm jvm = processItems(output, 400, 4, 40, 100, deadlineMs)) {
                 awaitLines(jvm, output, 6);
                 long sigterm = System.nanoTime();
                 jvm.sendSigterm();
@@ -942,9 +955,10 @@ class WorkerPoolTest {
                         .containsEntry("interrupted", (long) report.interrupted().size())
                         .containsEntry("unstarted", (long) report.unstarted().size())
                         .containsEntry("abandoned", (long) report.abandoned().size());
-                List<String> settled = new ArrayList<>(report.interrupted());
-                settled.addAll(report.unstarted());
-                assertThat(settled).as("items the report lists as interrupted or unstarted that are in the output file")
+                assertThat(report.interrupted()).as("items the report lists as interrupted that are also lines of"
+                        + " the output file (an item is one or the other, never both)").filteredOn(written::contains)
+                        .isEmpty();
+                assertThat(report.unstarted()).as("items the report lists as unstarted that are in the output file")
                         .filteredOn(written::contains).isEmpty();
                 long completedLines = lines.stream().filter(l -> !report.abandoned().contains(l)).count();
                 assertThat(report.counts().get("completed")).as("REPORT completed= against the output file's lines")
@@ -952,6 +966,7 @@ class WorkerPoolTest {
                 assertThat(report.unstarted()).as("the unstarted items: the last ones submitted, in order")
                         .containsExactlyElementsOf(names("item-", (int) submitted - report.unstarted().size() + 1,
                                 (int) submitted));
+                return report.interrupted().size();
             }
         }
 
@@ -991,12 +1006,13 @@ class WorkerPoolTest {
                     .jvmArgs("-Xmx64m", "-XX:TieredStopAtLevel=1", "-Xshare:auto")
                     .args(output.toString(), Integer.toString(items), Integer.toString(workers),
                             Integer.toString(capacity), Integer.toString(workMs), Integer.toString(deadlineMs))
-                    .outputDirectory(dir.resolve("jvm"))
+                    .outputDirectory(output.resolveSibling("jvm"))
                     .start();
         }
 
         private static void awaitLines(ChildJvm jvm, Path output, int lines) {
-            await().pollInSameThread().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(8)).until(() -> {
+            // Generous: a child JVM on a loaded 2-core machine can take seconds to start.
+            await().pollInSameThread().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(30)).until(() -> {
                 if (!jvm.process().isAlive()) {
                     rethrowIfChildHitStub(jvm);
                     fail("ProcessItemsMain exited before writing %d lines to its output%s", lines,
