@@ -650,7 +650,8 @@ class ConfigLoaderTest {
 
             ConfigException e = failure(loader(AppConfig.class).file(file)
                     .env(env("APP_SERVER__HOTS", "h", "APP_DATABASE__MAX_POOL", "3"))
-                    .args("--databse.user=x", "--zzzzzz=1"), "loading misspelt keys");
+                    .args("--databse.user=x", "--zzzzzz=1", "--server.pr=1", "--server.p=1", "--zz=1"),
+                    "loading misspelt keys");
 
             ConfigProblem prot = problem(e, "server.prot");
             assertThat(prot.source()).as("source of the unknown server.prot").isEqualTo(at(file, 2, 3));
@@ -668,6 +669,13 @@ class ConfigLoaderTest {
             Wording.assertNames(far.message(), "the message of the unknown zzzzzz", "unknown");
             assertThat(far.message()).as("the message of the unknown zzzzzz (no key is within 2 edits)")
                     .doesNotContainIgnoringCase("did you mean");
+            // The bound, from both sides: serverpr is 2 edits from serverport, serverp 3; zz is 6 or more from all.
+            Wording.assertNames(problem(e, "server.pr").message(), "the message of the unknown server.pr (2 edits"
+                    + " from server.port)", "unknown", "server.port");
+            for (String key : List.of("server.p", "zz")) {
+                assertThat(problem(e, key).message()).as("the message of the unknown %s (no key is within 2 edits:"
+                        + " server.p is 3 from server.port)", key).doesNotContainIgnoringCase("did you mean");
+            }
         }
 
         @Test
