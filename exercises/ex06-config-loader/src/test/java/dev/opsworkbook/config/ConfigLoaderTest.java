@@ -1120,14 +1120,21 @@ class ConfigLoaderTest {
 
         @Test
         @Points(2)
-        @Hint("watch(interval) polls on a thread of its own; close() stops that thread. Without a file there is"
-                + " nothing to watch: IllegalStateException.")
+        @Hint("watch(interval) polls on a thread of its own; close() stops that thread. The file is the one --config"
+                + " names, else file(...); without either there is nothing to watch: IllegalStateException.")
         @DisplayName("with a poll interval the watch picks up an edit by itself, and close() stops its thread")
         void pollsByItself() throws IOException {
             thrownBy(IllegalStateException.class, () -> loader(AppConfig.class).args("--database.password=x")
                     .watch(null), "watch(null) with no file (neither file(...) nor --config)");
 
             Path file = yaml("app.yaml", VALID_APP);
+            try (ConfigWatch<AppConfig> byFlag = loader(AppConfig.class).args("--config", file.toString())
+                    .watch(null)) {
+                Files.writeString(file, String.join("\n", VALID_APP).replace("8081", "8181"));
+                assertThat(byFlag.checkNow()).as("checkNow() after an edit, on a watch whose file came from --config"
+                        + " (no file(...))").isTrue();
+                assertThat(byFlag.current().config().server().port()).as("server.port after the edit").isEqualTo(8181);
+            }
             try (ConfigWatch<AppConfig> watch = loader(AppConfig.class).file(file).watch(Duration.ofMillis(20))) {
                 Files.writeString(file, String.join("\n", VALID_APP).replace("8081", "9999"));
                 await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
