@@ -25,7 +25,7 @@ final class BenchChart {
     record Bar(String run, String label, double ratio, double low, double high) {
     }
 
-    private static final int WIDTH = 960;
+    private static final int WIDTH = 1020;
     private static final int LABEL = 400;
     private static final int PLOT = 440;
     private static final int ROW = 26;
@@ -33,17 +33,27 @@ final class BenchChart {
     private static final Map<String, String> RUN_COLOURS = Map.of("learner", "#2b6cb0", "reference", "#dd6b20");
     private static final String OTHER_COLOUR = "#805ad5";
 
-    /** {@code bench-chart OUT.svg TITLE LABEL JMH_JSON JMH_LOG [LABEL JMH_JSON JMH_LOG ...]} (the log is unused). */
+    /**
+     * {@code bench-chart OUT.svg TITLE LABEL JMH_JSON JMH_LOG [LABEL JMH_JSON JMH_LOG ...]}: the log names the
+     * benchmarks that failed on a stub, listed under the bars.
+     */
     static int run(List<String> args, PrintStream out) throws IOException {
         if (args.size() < 5 || (args.size() - 2) % 3 != 0) {
             System.err.println("usage: bench-chart OUT.svg TITLE LABEL JMH_JSON JMH_LOG [...]");
             return 2;
         }
         List<BenchReport.Result> results = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         for (int i = 2; i < args.size(); i += 3) {
             Path json = Path.of(args.get(i + 1));
+            Path log = Path.of(args.get(i + 2));
             if (Files.isRegularFile(json) && Files.size(json) > 0) {
                 results.addAll(BenchReport.parse(args.get(i), Files.readString(json, StandardCharsets.UTF_8)));
+            }
+            if (Files.isRegularFile(log)) {
+                for (String method : BenchReport.stubbed(Files.readString(log, StandardCharsets.UTF_8))) {
+                    notes.add(args.get(i) + " · " + method + ": not implemented yet, no bar");
+                }
             }
         }
         Path svg = Path.of(args.getFirst());
@@ -51,7 +61,7 @@ final class BenchChart {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        Files.writeString(svg, svg(args.get(1), bars(results)), StandardCharsets.UTF_8);
+        Files.writeString(svg, svg(args.get(1), bars(results), notes), StandardCharsets.UTF_8);
         out.println("Chart: " + svg);
         return 0;
     }
@@ -85,7 +95,12 @@ final class BenchChart {
     }
 
     static String svg(String title, List<Bar> bars) {
-        int height = TOP + Math.max(1, bars.size()) * ROW + 48;
+        return svg(title, bars, List.of());
+    }
+
+    /** The chart; each of {@code notes} is a line of text under it. */
+    static String svg(String title, List<Bar> bars, List<String> notes) {
+        int height = TOP + Math.max(1, bars.size()) * ROW + 48 + 18 * notes.size();
         StringBuilder s = new StringBuilder(4096);
         s.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
                 .append(height).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(height)
@@ -96,6 +111,12 @@ final class BenchChart {
                 .append("</text>\n<text x=\"12\" y=\"40\" fill=\"#4a5568\">Cost relative to the library baseline")
                 .append(" measured in the same JMH run (log scale; left of 1× is faster, right is slower)")
                 .append("; whiskers: JMH's score error</text>\n");
+        int noteY = TOP + Math.max(1, bars.size()) * ROW + 56;
+        for (String note : notes) {
+            s.append("<text x=\"12\" y=\"").append(noteY).append("\" fill=\"#4a5568\">").append(HtmlReport.esc(note))
+                    .append("</text>\n");
+            noteY += 18;
+        }
         if (bars.isEmpty()) {
             s.append("<text x=\"12\" y=\"").append(TOP + 16).append("\">No implementation was measured beside a")
                     .append(" baseline (a baseline's method name starts with 'baseline').</text>\n</svg>\n");

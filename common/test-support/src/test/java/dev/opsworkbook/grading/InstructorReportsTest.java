@@ -207,19 +207,21 @@ class InstructorReportsTest {
         Path missing = dir.resolve("no-such.json");
         String out = dir.resolve("out.json").toString();
 
+        // Through the script once (its exit status and message reach the caller), then in this JVM.
         assertRefused(script("merge", ex05, missing.toString(), "--json", out),
                 missing + " does not exist: name a report.json that scripts/grade.sh --json wrote");
-        assertRefused(script("merge", ex05, truncated.toString(), "--json", out),
+        assertRefused(cli("merge", ex05, truncated.toString(), "--json", out),
                 truncated + " is not a grading report (");
-        assertRefused(script("merge", results.toString(), "--json", out), results + " is not a grading report (");
-        assertRefused(script("merge", edited.toString(), "--json", out),
+        assertRefused(cli("merge", results.toString(), "--json", out), results + " is not a grading report (");
+        assertRefused(cli("merge", edited.toString(), "--json", out),
                 edited + " says 150/100 but its exercises add up to 100/100: the file was edited; grade again");
-        assertRefused(script("merge", ex05, REPORTS.resolve("ex01-task1-learner.json").toString()),
+        assertRefused(cli("merge", ex05, REPORTS.resolve("ex01-task1-learner.json").toString()),
                 "grades exercises/ (task 1 only) but " + ex05 + " grades solutions/: merge reports of one kind only");
-        assertRefused(script("merge", ex05, ex05), "ex05-safe-exec is in both " + ex05 + " and " + ex05);
-        assertRefused(script("merge"), "name the reports to merge: scripts/grade.sh merge a.json b.json ...");
-        assertRefused(script("merge", ex05, "--json"), "--json needs a file name, e.g. --json out.json");
-        assertRefused(script("merge", ex05, "--bogus"), "unknown option '--bogus'");
+        assertRefused(cli("merge", ex05, ex05), "ex05-safe-exec is in both " + ex05 + " and " + ex05);
+        assertRefused(cli("merge"), "name the reports to merge: scripts/grade.sh merge a.json b.json ...");
+        assertRefused(cli("merge", ex05, "--json"), "--json needs a file name, e.g. --json out.json");
+        assertRefused(cli("merge", ex05, "--bogus"), "unknown option '--bogus'");
+        assertRefused(cli("render", ex05, ex05, "--html", out), "render takes one report.json");
         assertThat(Files.exists(Path.of(out))).as("nothing written").isFalse();
 
         assertRefused(script("--html"), "--html needs a file name, e.g. --html target/grading/report.html");
@@ -261,6 +263,24 @@ class InstructorReportsTest {
         assertThat(svg.getElementsByTagName("path").getLength()).as("two error bars").isEqualTo(2);
         assertThat(parseXml(BenchChart.svg("none", List.of())).getDocumentElement().getTextContent())
                 .contains("No implementation was measured beside a baseline");
+
+        // As bench.sh calls it: a learner's run whose methods are still stubs is named under the chart.
+        Path log = dir.resolve("learner.log");
+        Files.writeString(log, """
+                # Benchmark: dev.ow.FooBenchmark.spawn_impl
+                # Warmup Iteration   1: <failure>
+
+                java.lang.UnsupportedOperationException: TODO: run the command
+                """);
+        Path out = dir.resolve("bench/ex42.svg");
+        var printed = new java.io.ByteArrayOutputStream();
+        assertThat(BenchChart.run(List.of(out.toString(), "ex42", "learner", dir.resolve("none.json").toString(),
+                log.toString(), "reference", REPORTS.resolve("jmh-ex07-reference.json").toString(),
+                dir.resolve("none.log").toString()), new java.io.PrintStream(printed, true, StandardCharsets.UTF_8)))
+                .isZero();
+        assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("Chart: " + out + "\n");
+        assertThat(parseXml(Files.readString(out)).getDocumentElement().getTextContent())
+                .contains("learner · spawn_impl: not implemented yet, no bar", "reference · upload: fileService");
     }
 
     // ---- helpers ----
