@@ -39,7 +39,34 @@ final class ClassroomPayload {
     }
 
     private static String encode(Map<String, Object> payload) {
-        return Base64.getEncoder().encodeToString(Json.write(payload).getBytes(StandardCharsets.UTF_8));
+        StringBuilder json = new StringBuilder(16_384);
+        compact(payload, json);
+        return Base64.getEncoder().encodeToString(json.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** JSON without the report's indentation: the payload travels in an environment variable, where bytes count. */
+    private static void compact(@Nullable Object value, StringBuilder out) {
+        switch (value) {
+            case Map<?, ?> map -> {
+                out.append('{');
+                String comma = "";
+                for (Map.Entry<?, ?> e : map.entrySet()) {
+                    out.append(comma).append(Json.write(String.valueOf(e.getKey())).strip()).append(':');
+                    compact(e.getValue(), out);
+                    comma = ",";
+                }
+                out.append('}');
+            }
+            case List<?> list -> {
+                out.append('[');
+                for (int i = 0; i < list.size(); i++) {
+                    out.append(i == 0 ? "" : ",");
+                    compact(list.get(i), out);
+                }
+                out.append(']');
+            }
+            case null, default -> out.append(Json.write(value).strip()); // a string or number, as the report writes it
+        }
     }
 
     /** One entry per exercise, for a report with more tests than an environment variable holds. */

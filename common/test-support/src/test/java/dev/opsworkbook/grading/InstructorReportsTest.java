@@ -147,7 +147,19 @@ class InstructorReportsTest {
                     assertThat(t.get("test_code")).isEqualTo("scripts/grade.sh ex05-safe-exec --task 1");
                 });
 
-        // Linux caps one environment string (how the reporter receives the payload) at 128 KiB.
+        // Linux caps one environment string (how the reporter receives the payload) at 128 KiB: first the messages
+        // go, then the tests are summed up per exercise.
+        List<Results.Test> verbose = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            verbose.add(new Results.Test("test " + i, Results.FAIL, "z".repeat(390) + "\n" + "w".repeat(390), null, 1, 0, 1,
+                    5, "a hint", false));
+        }
+        Results.Report wordy = new Results.Report(1, "exercises", null, 0, 250, List.of(
+                new Results.Exercise(3, "ex43-wordy", Results.FAIL, null, 0, 250, verbose)));
+        String wordyPayload = ClassroomPayload.encode(wordy);
+        assertThat(wordyPayload.length()).isLessThanOrEqualTo(ClassroomPayload.MAX_ENCODED);
+        assertThat(tests(checkPayload(wordy, wordyPayload))).hasSize(250)
+                .allSatisfy(t -> assertThat(t.get("message")).isEqualTo(""));
         List<Results.Test> many = new ArrayList<>();
         for (int i = 0; i < 600; i++) {
             many.add(new Results.Test("test " + i, Results.FAIL, "x".repeat(300) + "\n".repeat(3) + "y".repeat(300), null,
