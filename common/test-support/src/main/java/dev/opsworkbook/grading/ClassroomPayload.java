@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * "Points X/Y" that Classroom records, so each graded test keeps its own points here.
  *
  * <p>The reporter receives the payload in an environment variable, and Linux caps one at 128 KiB: messages
- * are cut to a few lines, and dropped altogether if the payload would still be too large.
+ * are cut to a few lines and the JSON has no indentation; a payload still too large loses its messages, then
+ * has one entry per exercise instead of one per test.
  */
 final class ClassroomPayload {
     private ClassroomPayload() {
