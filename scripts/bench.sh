@@ -13,7 +13,9 @@ Measures exercises/EXERCISE (your code) and solutions/EXERCISE (the reference), 
 JMH run beside the library baseline, then prints each as a ratio to the baseline of its own run.
   --solutions   measure only the reference
 JMH args replace the short default ($DEFAULT_JMH); e.g. -f 2 -wi 5 -i 10, or a benchmark regex.
-Results: target/bench/EXERCISE-{learner,reference}.json (JMH JSON) and .log.
+Results: target/bench/EXERCISE-{learner,reference}.json (JMH JSON) and .log, and the chart
+target/bench/EXERCISE.svg (each implementation's cost relative to its baseline, with JMH's error),
+which scripts/grade.sh --html embeds.
 USAGE
 }
 
@@ -56,3 +58,4 @@ done
 [ ${#report[@]} -gt 0 ] || die 1 "nothing was measured"
 echo
 grading_cli bench "${report[@]}"
+grading_cli bench-chart "$out/$slug.svg" "$slug" "${report[@]}"

@@ -133,6 +133,20 @@ grading_cli() {
         -cp "$ROOT/common/test-support/target/classes" dev.opsworkbook.grading.GradingCli "$@"
 }
 
+# ensure_kit: compiles the grading kit (common/test-support) when it was never built or its sources changed since;
+# needs Maven only then. Exits 2 if the kit does not build.
+ensure_kit() {
+    local marker="$ROOT/common/test-support/target/classes/dev/opsworkbook/grading/GradingCli.class"
+    if [ -f "$marker" ] && [ -z "$(find "$ROOT/common/test-support/src/main" "$ROOT/common/test-support/pom.xml" \
+        "$ROOT/pom.xml" -newer "$marker" -print -quit)" ]; then
+        return 0
+    fi
+    find_maven
+    echo "Building the grading kit..." >&2
+    run_maven "$ROOT/target/grading/kit-build.log" -q -pl common/test-support compile ||
+        die 2 "the grading kit did not build; see target/grading/kit-build.log"
+}
+
 # learner_exercise ARG: for watch.sh and interview.sh. ARG is an exercise (ex05, 05, the slug) or the path of an
 # exercise folder (a copy of exercises/SLUG/ kept elsewhere). Sets EXERCISE_DIR and EXERCISE_SLUG; exits 2 if unknown.
 learner_exercise() {

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Entry point for the scripts: {@code report}, {@code check-skeleton}, {@code check-caught}, {@code compile},
- * {@code bench}.
+ * {@code bench}, {@code bench-chart}, {@code merge}, {@code render}.
  * Exit status: 0 fine, 1 a check failed or the score is below the minimum, 2 usage error.
  */
 public final class GradingCli {
@@ -19,7 +19,7 @@ public final class GradingCli {
 
     static int run(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: GradingCli report|check-skeleton|check-caught|compile|bench ...");
+            System.err.println("usage: GradingCli report|check-skeleton|check-caught|compile|bench|bench-chart|merge|render ...");
             return 2;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -35,6 +35,8 @@ public final class GradingCli {
             case "check-caught" -> GradingChecks.checkCaught(rest, System.out);
             case "compile" -> VariantCompiler.run(rest, System.out);
             case "bench" -> BenchReport.run(rest, System.out);
+            case "bench-chart" -> BenchChart.run(rest, System.out);
+            case "merge", "render" -> ReportFiles.run(args[0], rest, System.out, System.err);
             default -> {
                 System.err.println("unknown command: " + args[0]);
                 yield 2;
