@@ -172,3 +172,14 @@ suite_classpath() {
     fi
     echo "$file"
 }
+
+# ensure_kit: builds the grading kit (for grading_cli) when its classes are missing or older than its sources, as
+# grade.sh does; exits 2 if Maven fails. Needs find_jdk and find_maven first.
+ensure_kit() {
+    local marker="$ROOT/common/test-support/target/classes/dev/opsworkbook/grading/GradingCli.class"
+    if [ ! -f "$marker" ] || [ -n "$(find "$ROOT/common/test-support/src/main" "$ROOT/common/test-support/pom.xml" "$ROOT/pom.xml" -newer "$marker" -print -quit)" ]; then
+        echo "Building the grading kit..." >&2
+        run_maven "$ROOT/target/grading/kit-build.log" -q -pl common/test-support compile ||
+            die 2 "the grading kit did not build; see target/grading/kit-build.log"
+    fi
+}
