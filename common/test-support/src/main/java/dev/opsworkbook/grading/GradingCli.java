@@ -35,6 +35,9 @@ public final class GradingCli {
             case "check-caught" -> GradingChecks.checkCaught(rest, System.out);
             case "compile" -> VariantCompiler.run(rest, System.out);
             case "bench" -> BenchReport.run(rest, System.out);
+            case "suite-manifest" -> SuiteManifest.write(rest, System.out);
+            case "check-suite" -> SuiteManifest.check(rest, System.out);
+            case "gradebook" -> Gradebook.run(rest, System.out);
             default -> {
                 System.err.println("unknown command: " + args[0]);
                 yield 2;
