@@ -68,7 +68,7 @@ class InstructorScriptsTest {
         hangers().forEach(ProcessHandle::destroyForcibly); // only if the gradebook failed to: the test says so
     }
 
-    /** ada's leftover: the process her code starts, which outlives her test JVM. */
+    /** ada's leftover: the process her code starts, which would outlive her test JVM. */
     private static List<ProcessHandle> hangers() {
         return ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("sleep " + HANG))
                 .toList();
@@ -149,15 +149,19 @@ class InstructorScriptsTest {
         // bob: the reference's own code, so the same score as `grade.sh --solutions` (which verify requires be 100).
         copyTree(ROOT.resolve("solutions/" + SLUG + "/src/main/java"),
                 students.get("bob-correct").resolve("exercises/" + SLUG + "/src/main/java"));
-        // ada: her pool starts a helper process that inherits the test JVM's output and never ends, so the build
-        // waits for ever for the end of that output (a timeout per test cannot help: the tests are over).
+        // ada: her pool starts a helper process, then deadlocks (waits for ever, ignoring interrupts): each test is
+        // abandoned only at its 10 s timeout, 31 of them, so her run takes minutes; the limit cuts it mid-test, where
+        // no leak check of the suite runs, and the helper, orphaned when her test JVM is killed, goes with the group.
         edit(students.get("ada-hangs").resolve("exercises/" + SLUG + "/src/main/java/dev/opsworkbook/workerpool/WorkerPool.java"),
                 "            throw new UnsupportedOperationException(\"TODO: check the settings",
                 """
                             try {
-                                new ProcessBuilder("sleep", "%s").inheritIO().start();
+                                new ProcessBuilder("sleep", "%s").start();
                             } catch (java.io.IOException e) {
                                 throw new java.io.UncheckedIOException(e);
+                            }
+                            for (boolean waiting = true; waiting; ) {
+                                java.util.concurrent.locks.LockSupport.park();
                             }
                             throw new UnsupportedOperationException("TODO: check the settings""".formatted(HANG));
         // dee: one assertion of the suite "fixed".
