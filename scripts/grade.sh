@@ -90,11 +90,13 @@ done
 log="$ROOT/target/grading/maven.log"
 # The grader runs the build under its results collector (see the README's integrity section), so the kit
 # must be built first; it is rebuilt only when its sources changed.
-kit_marker="$ROOT/common/test-support/target/classes/dev/opsworkbook/grading/GradingCli.class"
-if [ ! -f "$kit_marker" ] || [ -n "$(find "$ROOT/common/test-support/src/main" "$ROOT/common/test-support/pom.xml" "$ROOT/pom.xml" -newer "$kit_marker" -print -quit)" ]; then
-    echo "Building the grading kit..."
-    run_maven "$ROOT/target/grading/kit-build.log" -q -pl common/test-support compile ||
-        die 2 "the grading kit did not build; see target/grading/kit-build.log"
+ensure_kit
+# A released copy (scripts/release.sh) carries a manifest of its grading suite: an exercise whose suite differs is
+# left out of the build, and the report names the modified file (status: error, 0 points).
+if [ "$mode" = exercises ] && [ -f "$ROOT/grading-manifest.sha256" ]; then
+    while IFS=$'\t' read -r s _; do
+        modules=${modules/",$mode/$s"/}
+    done < <(grading_cli check-suite --root "$ROOT" "${slugs[@]}")
 fi
 echo "Grading ${slugs[*]} ($mode/) with JDK $JAVA_MAJOR... (build log: ${log#"$ROOT"/})"
 maven_args=(-Pgrade -fae -pl "$modules" test)

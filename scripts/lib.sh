@@ -171,11 +171,7 @@ suite_classpath() {
         return 0
     fi
     find_maven
-    if [ ! -f "$kit_marker" ] || [ -n "$(find "$ROOT/common/test-support/src/main" "$ROOT/common/test-support/pom.xml" "$ROOT/pom.xml" -newer "$kit_marker" -print -quit)" ]; then
-        echo "Building the grading kit..." >&2
-        run_maven "$ROOT/target/grading/kit-build.log" -q -pl common/test-support compile ||
-            die 2 "the grading kit did not build; see target/grading/kit-build.log"
-    fi
+    ensure_kit
     if [ ! -f "$file" ] || [ -n "$(find "$ROOT/pom.xml" "$ROOT/exercises/$slug/pom.xml" "$kit_marker" -newer "$file" -print -quit)" ]; then
         echo "Resolving the suite's classpath (once; Maven)..." >&2
         # The learner's code is not compiled here (maven.main.skip): it may not compile yet, and the rounds compile it.

@@ -61,6 +61,11 @@ public final class GradeReport {
     }
 
     Results.Exercise entry(String slug) throws IOException {
+        // A released copy's suite must match its manifest (SuiteManifest); the original repository has none.
+        String suiteModified = "exercises".equals(mode) ? SuiteManifest.modified(root, slug) : null;
+        if (suiteModified != null) {
+            return SuiteManifest.notGraded(slug, suiteModified, task);
+        }
         return entryFromResults(slug).withFlags(SourceScan.flags(root.resolve(mode).resolve(slug)))
                 .withAdvice(advice(slug));
     }

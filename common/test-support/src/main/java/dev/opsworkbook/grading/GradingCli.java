@@ -37,6 +37,9 @@ public final class GradingCli {
             case "bench" -> BenchReport.run(rest, System.out);
             case "bench-chart" -> BenchChart.run(rest, System.out);
             case "merge", "render" -> ReportFiles.run(args[0], rest, System.out, System.err);
+            case "suite-manifest" -> SuiteManifest.write(rest, System.out);
+            case "check-suite" -> SuiteManifest.check(rest, System.out);
+            case "gradebook" -> Gradebook.run(rest, System.out);
             default -> {
                 System.err.println("unknown command: " + args[0]);
                 yield 2;
