@@ -73,8 +73,10 @@ if [ "$report_only" = 0 ]; then
     sweeper=$!
     trap 'kill "$sweeper" 2>/dev/null; kill_stray_test_trees 30' EXIT
     start=$(date +%s)
-    # PIT runs a module's tests against its installed dependencies: put the current kit in the local repository.
-    run_maven "$log.kit" install -pl common/test-support -Dkit.tests.skip=true ||
+    # PIT runs a module's tests against its installed dependencies: put the current kit in the local repository,
+    # with the parent POM (-am): a kit whose POM names a version the installed parent lacks is "invalid", and Maven
+    # then drops its transitive dependencies (AssertJ, Awaitility...) from the suite's classpath.
+    run_maven "$log.kit" install -pl common/test-support -am -Dkit.tests.skip=true ||
         die 1 "building the grading kit failed; see $log.kit"
     run_maven "$log" test-compile org.pitest:pitest-maven:mutationCoverage -pl "$module" \
         -DtargetClasses="$package.*" -DtargetTests="$package.*" ${excluded:+"-DexcludedClasses=$excluded"} "$@" ||
