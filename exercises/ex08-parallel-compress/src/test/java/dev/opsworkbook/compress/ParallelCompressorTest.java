@@ -36,6 +36,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -121,6 +122,7 @@ class ParallelCompressorTest {
     class Outputs {
 
         @Test
+        @Timeout(30)
         @Points(5)
         @Hint("Each output is one gzip member: the 10-byte header, the raw deflate data from a Deflater(level, true), "
                 + "then CRC-32 and the length, both little-endian. Check the empty file and sizes around your buffer.")
@@ -404,6 +406,7 @@ class ParallelCompressorTest {
         }
 
         @Test
+        @Timeout(60)
         @Points(6)
         @Hint("Delete the temp file in a catch or finally that every failure passes through, including a failed "
                 + "sync() or rename; the attempt count and the result come from one loop per file.")
@@ -624,10 +627,11 @@ class ParallelCompressorTest {
         }
 
         @Test
+        @Timeout(90)
         @Points(5)
         @Hint("Stream each file through fixed buffers: never readAllBytes, never a queue of chunks that can grow "
                 + "faster than the workers drain it.")
-        @DisplayName("2 × 48 MiB compress in a child JVM with -Xmx32m: memory does not grow with file size, no"
+        @DisplayName("2 × 40 MiB compress in a child JVM with -Xmx24m: memory does not grow with file size, no"
                 + " Deflater left")
         void boundedMemory() throws Exception {
             Path shm = Path.of("/dev/shm");
@@ -635,13 +639,13 @@ class ParallelCompressorTest {
             Path dir = Files.createTempDirectory(base, "ex08-memory-");
             try {
                 Path in = Files.createDirectory(dir.resolve("in"));
-                Corpus.write(in.resolve("big-0.bin"), 48L * MIB, 1);
-                Corpus.write(in.resolve("big-1.bin"), 48L * MIB, 2);
-                try (ChildJvm jvm = ChildJvm.builder(MemoryMain.class).jvmArgs("-Xmx32m", "-XX:TieredStopAtLevel=1")
+                Corpus.write(in.resolve("big-0.bin"), 40L * MIB, 1);
+                Corpus.write(in.resolve("big-1.bin"), 40L * MIB, 2);
+                try (ChildJvm jvm = ChildJvm.builder(MemoryMain.class).jvmArgs("-Xmx24m", "-XX:TieredStopAtLevel=1")
                         .args(in.toString(), "2", String.valueOf(256 * KIB), "1").start()) {
-                    int exit = jvm.awaitExit(Duration.ofSeconds(60));
+                    int exit = jvm.awaitExit(Duration.ofSeconds(80));
                     rethrowIfChildHitStub(jvm);
-                    assertThat(exit).as("exit of the child JVM (-Xmx32m):\n%s", jvm.outputForMessage()).isZero();
+                    assertThat(exit).as("exit of the child JVM (-Xmx24m):\n%s", jvm.outputForMessage()).isZero();
                     assertThat(jvm.stdout()).as(jvm.outputForMessage()).contains("RESULT ok=2 failed=0")
                             .contains("live=0");
                 }
@@ -655,6 +659,7 @@ class ParallelCompressorTest {
         }
 
         @Test
+        @Timeout(60)
         @Points(4)
         @Hint("threads 0 means Runtime.getRuntime().availableProcessors(), asked when the compressor is created: it "
                 + "follows cgroup CPU limits and -XX:ActiveProcessorCount.")
@@ -738,6 +743,7 @@ class ParallelCompressorTest {
         static final Pattern PROGRESS = Pattern.compile("^progress (\\d+)/(\\d+) bytes.*");
 
         @Test
+        @Timeout(60)
         @Points(5)
         @Hint("Not a terminal (System.console() == null): print `progress <done>/<total> bytes ...` at most once a "
                 + "second and once more at the end, then `ok <file> ...` per file, then the summary; exit 0.")
@@ -768,6 +774,7 @@ class ParallelCompressorTest {
         }
 
         @Test
+        @Timeout(60)
         @Points(4)
         @Hint("Exit 1 when any file FAILED; print `failed <file>: <error>` for it, and still compress the others.")
         @DisplayName("exit 1 when a file fails: a `failed <file>` line for it, and the other files are compressed")
@@ -783,6 +790,7 @@ class ParallelCompressorTest {
         }
 
         @Test
+        @Timeout(90)
         @Points(4)
         @Hint("Usage errors (no file, an unknown option, an option without its value or with a bad one) print a "
                 + "message containing `usage` on stderr and return 2 before compressing anything.")
@@ -804,6 +812,7 @@ class ParallelCompressorTest {
         }
 
         @Test
+        @Timeout(60)
         @Points(2)
         @Hint("--output-dir DIR, --level N, --attempts N and --overwrite go into Settings.")
         @DisplayName("--output-dir, --level and --overwrite are honoured")
