@@ -146,7 +146,7 @@ class ParallelCompressorTest {
         @Hint("Results in the order of the inputs, whatever order the workers finish in; inputBytes is what you read, "
                 + "outputBytes the size of the .gz.")
         @DisplayName("the report has one OK result per input, in input order, with the .gz path, input and output bytes"
-                + " and 1 attempt")
+                + " and 1 attempt; a compressor serves a second call")
         void report() throws Exception {
             List<Path> inputs = corpus(900 * KIB, 10, 300 * KIB, 0, 50 * KIB);
             Report report = compress(settings().build(), inputs);
@@ -163,6 +163,15 @@ class ParallelCompressorTest {
                 assertThat(file.error()).isNull();
             }
             assertThat(report.allOk()).isTrue();
+
+            ParallelCompressor again = new ParallelCompressor(settings().build());
+            Path out = Files.createDirectory(tmp.resolve("second"));
+            Path a = Corpus.write(out.resolve("a.log"), 70 * KIB, 5);
+            Path b = Corpus.write(out.resolve("b.log"), 30 * KIB, 6);
+            assertThat(again.compress(List.of(a)).files()).extracting(FileResult::status).containsExactly(Status.OK);
+            assertThat(again.compress(List.of(b)).files()).as("a second call on the same ParallelCompressor")
+                    .extracting(FileResult::status).containsExactly(Status.OK);
+            assertRoundTrips(b, gz(b));
         }
 
         @Test
@@ -322,11 +331,19 @@ class ParallelCompressorTest {
         @Points(4)
         @Hint("One file's exception belongs in its FileResult, never out of compress(). NoSuchFileException and "
                 + "AccessDeniedException are not retried.")
-        @DisplayName("a missing input fails alone: FAILED with NoSuchFileException after 1 attempt, the others are OK")
+        @DisplayName("a missing or unreadable input fails alone: FAILED after 1 attempt with NoSuchFileException or"
+                + " AccessDeniedException, the others are OK")
         void missingInput() throws Exception {
-            List<Path> inputs = new ArrayList<>(corpus(30 * KIB, 30 * KIB));
+            List<Path> inputs = new ArrayList<>(corpus(30 * KIB, 30 * KIB, 30 * KIB));
             inputs.add(1, tmp.resolve("vanished.log"));
-            Report report = compress(settings().build(), inputs);
+            ScriptedFileOps ops = new ScriptedFileOps().fail("file-2.log", new Fault(Kind.DENIED, 0),
+                    new Fault(Kind.DENIED, 0), new Fault(Kind.DENIED, 0));
+            Report report = compress(settings().fileOps(ops).build(), inputs);
+            FileResult denied = report.files().get(3);
+            assertThat(denied.status()).as("file-2.log, whose openInput throws AccessDeniedException")
+                    .isEqualTo(Status.FAILED);
+            assertThat(denied.error()).isInstanceOf(java.nio.file.AccessDeniedException.class);
+            assertThat(denied.attempts()).as("attempts on a file that cannot be read").isEqualTo(1);
             FileResult missing = report.files().get(1);
             assertThat(missing.status()).isEqualTo(Status.FAILED);
             assertThat(missing.error()).as("error of the missing file").isInstanceOf(NoSuchFileException.class);
@@ -336,7 +353,7 @@ class ParallelCompressorTest {
             assertThat(report.files().get(2).status()).isEqualTo(Status.OK);
             assertThat(report.allOk()).isFalse();
             assertThat(names(tmp)).containsExactlyInAnyOrder("file-0.log", "file-0.log.gz", "file-1.log",
-                    "file-1.log.gz");
+                    "file-1.log.gz", "file-2.log");
         }
 
         @Test
@@ -426,7 +443,7 @@ class ParallelCompressorTest {
                     int failing = random.nextInt(5); // 0..4 failing attempts; 3 or more exhausts maxAttempts 3
                     Fault[] faults = new Fault[failing];
                     for (int a = 0; a < failing; a++) {
-                        Kind kind = Kind.values()[random.nextInt(Kind.values().length)];
+                        Kind kind = ScriptedFileOps.TRANSIENT[random.nextInt(ScriptedFileOps.TRANSIENT.length)];
                         faults[a] = new Fault(kind, kind == Kind.READ ? random.nextLong(size) : random.nextLong(
                                 Math.max(1, size / 2)));
                     }
@@ -578,8 +595,9 @@ class ParallelCompressorTest {
         @Test
         @Points(2)
         @Hint("An empty list is still a finished call: tell the listener 0 of 0 once. elapsed comes from one start "
-                + "time per call.")
-        @DisplayName("an empty list reports 0 of 0 once and returns an empty report; elapsed never decreases")
+                + "time per call. Catch what the listener throws: a progress bar must not fail a backup.")
+        @DisplayName("an empty list reports 0 of 0 once; elapsed never decreases; a listener that throws does not stop"
+                + " the work")
         void emptyAndElapsed() throws Exception {
             Recorder empty = new Recorder();
             Report report = compress(settings().listener(empty).build(), List.of());
@@ -594,6 +612,13 @@ class ParallelCompressorTest {
                 assertThat(calls.get(i).elapsed()).as("elapsed of call %d after %s", i, calls.get(i - 1).elapsed())
                         .isGreaterThanOrEqualTo(calls.get(i - 1).elapsed());
             }
+
+            Path out = Files.createDirectory(tmp.resolve("out"));
+            Report despite = compress(settings().outputDir(out).listener(p -> {
+                throw new IllegalStateException("a broken progress bar");
+            }).build(), corpus(100 * KIB, 50 * KIB));
+            assertThat(despite.files()).as("results with a listener that always throws").extracting(FileResult::status)
+                    .containsOnly(Status.OK);
         }
     }
 
@@ -694,11 +719,12 @@ class ParallelCompressorTest {
             List<Path> inputs = corpus(300 * KIB, 300 * KIB, 300 * KIB, 300 * KIB, 300 * KIB);
             ScriptedFileOps ops = new ScriptedFileOps();
             ops.holdAt = 100 * KIB; // every input stops there until released: never, in this test
+            CountingDeflaters deflaters = new CountingDeflaters();
             LeakCheck.Snapshot before = leaks.snapshot();
             AtomicReference<Object> outcome = new AtomicReference<>();
             Thread caller = Thread.ofPlatform().name("test-caller").start(() -> {
                 try {
-                    outcome.set(compress(settings().threads(3).fileOps(ops).build(), inputs));
+                    outcome.set(compress(settings().threads(3).fileOps(ops).deflaters(deflaters).build(), inputs));
                 } catch (Throwable t) {
                     outcome.set(t);
                 }
@@ -719,13 +745,16 @@ class ParallelCompressorTest {
             assertThat(outcome.get()).as("what compress() ended with").isInstanceOf(InterruptedException.class);
             assertThat(names(tmp)).as("files after the cancellation").allMatch(n -> n.endsWith(".log"));
             assertThat(ops.openNow.get()).as("inputs still open").isZero();
+            assertThat(deflaters.live.get()).as("Deflaters not ended after the cancellation").isZero();
             leaks.assertNoLeaksSince(before);
         }
     }
 
     // ------------------------------------------------------------------------------------------------
     static ChildJvm cli(String... args) throws IOException {
-        return ChildJvm.builder(CompressMain.class).jvmArgs("-XX:TieredStopAtLevel=1", "-Xshare:auto").args(args)
+        // jdk.console=java.base: System.console() is null when stdout is not a terminal on JDK 22-24 too (README)
+        return ChildJvm.builder(CompressMain.class).jvmArgs("-XX:TieredStopAtLevel=1", "-Djdk.console=java.base")
+                .args(args)
                 .start();
     }
 

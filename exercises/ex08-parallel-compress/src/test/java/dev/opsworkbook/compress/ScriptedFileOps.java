@@ -4,6 +4,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -16,18 +17,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The real file system with faults and holds a test scripts: an {@link IOException} at a chosen byte of a chosen
+ * The real file system with the faults and holds a test scripts: an {@link IOException} at a chosen byte of a chosen
  * attempt (reading the input, writing the temp file), a failing {@code sync()} or rename; inputs that stop at a byte
  * until released; and a rendezvous that makes {@code openInput} wait until N inputs are open at once. A temp file
- * {@code x.gz.tmp} belongs to input {@code x}. Attempt n of a file is its n-th {@code openInput} for READ faults and
- * its n-th {@code createOutput} for the others, so the order in which an attempt opens the two does not matter.
+ * {@code x.gz.tmp} belongs to input {@code x}. Attempt n of a file is its n-th {@code openInput} for READ and DENIED
+ * faults and its n-th {@code createOutput} for the others, so the order in which an attempt opens the two does not
+ * matter.
  */
 final class ScriptedFileOps implements FileOps {
 
-    enum Kind { READ, WRITE, SYNC, MOVE }
+    enum Kind { READ, WRITE, SYNC, MOVE, DENIED }
+
+    /** The faults that an attempt may recover from by trying again. */
+    static final Kind[] TRANSIENT = {Kind.READ, Kind.WRITE, Kind.SYNC, Kind.MOVE};
 
     /**
-     * A fault: {@code offset} is the byte at which READ or WRITE fails (ignored for SYNC and MOVE). A WRITE fault
+     * A fault: {@code offset} is the byte at which READ or WRITE fails (ignored for the others); DENIED makes
+     * {@code openInput} throw {@link AccessDeniedException}, as for a file the process may not read. A WRITE fault
      * beyond the bytes the attempt writes (the output compressed better than expected) fails its {@code sync()}.
      */
     record Fault(Kind kind, long offset) {
@@ -61,7 +67,7 @@ final class ScriptedFileOps implements FileOps {
 
     private Fault faultFor(String inputName, Kind kind) {
         List<Fault> list = faults.get(inputName);
-        AtomicInteger count = (kind == Kind.READ ? attempts : creates).get(inputName);
+        AtomicInteger count = (kind == Kind.READ || kind == Kind.DENIED ? attempts : creates).get(inputName);
         int attempt = count == null ? 0 : count.get();
         if (list == null || attempt < 1 || attempt > list.size()) {
             return null;
@@ -81,6 +87,10 @@ final class ScriptedFileOps implements FileOps {
         events.add("open " + name);
         InputStream real = FileOps.REAL.openInput(input);
         attempts.computeIfAbsent(name, k -> new AtomicInteger()).incrementAndGet();
+        if (faultFor(name, Kind.DENIED) != null) {
+            real.close();
+            throw new AccessDeniedException(input.toString());
+        }
         maxOpen.accumulateAndGet(openNow.incrementAndGet(), Math::max);
         int wanted = rendezvous;
         if (wanted > 0) {
