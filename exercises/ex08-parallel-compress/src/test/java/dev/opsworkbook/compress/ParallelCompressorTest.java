@@ -284,6 +284,7 @@ class ParallelCompressorTest {
         @Hint("A fixed pool of `threads` workers, one file each at a time; submit every file, then collect the "
                 + "results in input order.")
         @DisplayName("`threads` files are compressed at once, never more (6 files, 3 threads)")
+        @Timeout(60)
         void parallel() throws Exception {
             List<Path> inputs = corpus(40 * KIB, 40 * KIB, 40 * KIB, 40 * KIB, 40 * KIB, 40 * KIB);
             ScriptedFileOps ops = new ScriptedFileOps();

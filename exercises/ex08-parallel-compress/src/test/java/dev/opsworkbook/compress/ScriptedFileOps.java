@@ -52,8 +52,15 @@ final class ScriptedFileOps implements FileOps {
     volatile long holdAt = -1;
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger heldNow = new AtomicInteger();
-    /** {@code openInput} waits (at most 10 s) until this many inputs are open at once; 0: no waiting. */
+    /**
+     * The first {@code rendezvous} calls of {@code openInput} wait (at most 5 s) until that many inputs are open at
+     * once, then hold on for {@link #GRACE_MILLIS} more, so that an extra worker, if there is one, opens its input
+     * meanwhile ({@link #maxOpen} then shows it); later calls do not wait. 0: no waiting.
+     */
     volatile int rendezvous;
+    static final long GRACE_MILLIS = 1000;
+    private int rendezvousArrivals;
+    private long rendezvousMetAt = -1;
 
     ScriptedFileOps fail(String inputName, Fault... perAttempt) {
         faults.put(inputName, Arrays.asList(perAttempt));
@@ -93,13 +100,25 @@ final class ScriptedFileOps implements FileOps {
         }
         maxOpen.accumulateAndGet(openNow.incrementAndGet(), Math::max);
         int wanted = rendezvous;
-        if (wanted > 0) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        boolean waits;
+        synchronized (this) {
+            waits = wanted > 0 && ++rendezvousArrivals <= wanted;
+        }
+        if (waits) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             synchronized (this) {
                 notifyAll();
-                while (openNow.get() < wanted && System.nanoTime() < deadline) {
+                while (System.nanoTime() < deadline) {
+                    if (openNow.get() >= wanted && rendezvousMetAt < 0) {
+                        rendezvousMetAt = System.nanoTime();
+                        notifyAll();
+                    }
+                    if (rendezvousMetAt >= 0
+                            && System.nanoTime() - rendezvousMetAt >= TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS)) {
+                        break;
+                    }
                     try {
-                        wait(100);
+                        wait(50);
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         real.close();
