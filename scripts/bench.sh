@@ -34,6 +34,10 @@ done
 
 find_jdk
 find_maven
+# Baselines that are programs rather than libraries: the benchmark runs them beside the learner's code.
+case "$slug" in
+    ex08-*) ensure_tool pigz pigz; ensure_tool gzip gzip ;;
+esac
 
 out="$ROOT/target/bench"
 mkdir -p "$out"

@@ -1,0 +1,862 @@
+package dev.opsworkbook.compress;
+
+import static dev.opsworkbook.testing.Stubs.rethrowIfChildHitStub;
+import static dev.opsworkbook.testing.Stubs.rethrowIfStub;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import dev.opsworkbook.compress.FileResult.Status;
+import dev.opsworkbook.compress.ScriptedFileOps.Fault;
+import dev.opsworkbook.compress.ScriptedFileOps.Kind;
+import dev.opsworkbook.grading.Hint;
+import dev.opsworkbook.grading.Points;
+import dev.opsworkbook.testing.ChildJvm;
+import dev.opsworkbook.testing.LeakCheck;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The grading suite of ex08 parallel-compress. Every test compresses real files in a temporary directory, generated
+ * from a seed (mixed text and random runs, so sizes never line up with a buffer), and checks the outputs the way a
+ * user would: by decompressing them with {@code GZIPInputStream}, by {@code gzip -t}, and by listing the directory.
+ * Faults and holds are injected through {@link Settings#fileOps()} ({@link ScriptedFileOps}).
+ */
+@DisplayName("ex08 parallel-compress: many files to gzip in parallel, atomic, retried, with byte progress")
+class ParallelCompressorTest {
+
+    static final int KIB = 1024;
+    static final int MIB = 1024 * KIB;
+    /** Settings every test starts from: no real waits between attempts. */
+    static final Sleeper NO_WAIT = d -> { };
+
+    @RegisterExtension
+    final LeakCheck leaks = LeakCheck.ignoringThreads();
+
+    @TempDir
+    Path tmp;
+
+    static Settings.Builder settings() {
+        return Settings.builder().threads(3).bufferSize(4 * KIB).sleeper(NO_WAIT);
+    }
+
+    /** The file names in {@code dir}, sorted. */
+    static List<String> names(Path dir) throws IOException {
+        try (Stream<Path> list = Files.list(dir)) {
+            return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    static List<String> partials(Path dir) throws IOException {
+        return names(dir).stream().filter(n -> n.endsWith(".tmp")).toList();
+    }
+
+    List<Path> corpus(long... sizes) throws IOException {
+        List<Path> files = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            files.add(Corpus.write(tmp.resolve("file-" + i + ".log"), sizes[i], 1000 + i));
+        }
+        return files;
+    }
+
+    static Path gz(Path input) {
+        return input.resolveSibling(input.getFileName() + ".gz");
+    }
+
+    static void assertRoundTrips(Path input, Path gz) throws IOException {
+        assertThat(gz).as("the output of %s", input.getFileName()).exists();
+        long at = Corpus.firstDifference(input, gz);
+        if (at >= 0) {
+            fail("%s does not decompress to the bytes of %s: they differ from byte %d on (of %d)", gz.getFileName(),
+                    input.getFileName(), at, Files.size(input));
+        }
+    }
+
+    /** {@code gzip -t} on every file: the real tool must accept each as a valid gzip file. */
+    static void assertGzipAccepts(List<Path> gzFiles) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("gzip", "-t"));
+        gzFiles.forEach(p -> command.add(p.toString()));
+        Process gzip;
+        try {
+            gzip = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException notInstalled) {
+            Assumptions.abort("gzip is not installed here (scripts/verify.sh installs it for its peer check)");
+            return;
+        }
+        String output = new String(gzip.getInputStream().readAllBytes());
+        assertThat(gzip.waitFor()).as("gzip -t said: %s", output).isZero();
+    }
+
+    static Report compress(Settings settings, List<Path> inputs) throws InterruptedException {
+        return new ParallelCompressor(settings).compress(inputs);
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:1")
+    @DisplayName("Task 1: parallel gzip with atomic outputs")
+    class Outputs {
+
+        @Test
+        @Timeout(30)
+        @Points(5)
+        @Hint("Each output is one gzip member: the 10-byte header, the raw deflate data from a Deflater(level, true), "
+                + "then CRC-32 and the length, both little-endian. Check the empty file and sizes around your buffer.")
+        @DisplayName("every file round-trips byte for byte, and gzip -t accepts every .gz (0 B, around the buffer size,"
+                + " 3 MiB)")
+        void roundTrip() throws Exception {
+            List<Path> inputs = corpus(0, 1, 4 * KIB - 1, 4 * KIB, 4 * KIB + 1, 3 * MIB + 17, 200 * KIB);
+            Report report = compress(settings().build(), inputs);
+            List<Path> outputs = new ArrayList<>();
+            for (Path input : inputs) {
+                assertRoundTrips(input, gz(input));
+                outputs.add(gz(input));
+            }
+            assertGzipAccepts(outputs);
+            assertThat(report.files()).extracting(FileResult::status).containsOnly(Status.OK);
+            assertThat(partials(tmp)).as("temp files left").isEmpty();
+        }
+
+        @Test
+        @Points(3)
+        @Hint("Results in the order of the inputs, whatever order the workers finish in; inputBytes is what you read, "
+                + "outputBytes the size of the .gz.")
+        @DisplayName("the report has one OK result per input, in input order, with the .gz path, input and output bytes"
+                + " and 1 attempt; a compressor serves a second call")
+        void report() throws Exception {
+            List<Path> inputs = corpus(900 * KIB, 10, 300 * KIB, 0, 50 * KIB);
+            Report report = compress(settings().build(), inputs);
+            assertThat(report.files()).extracting(FileResult::input).as("inputs, in order").containsExactlyElementsOf(
+                    inputs);
+            for (FileResult file : report.files()) {
+                assertThat(file.status()).as("%s", file.input().getFileName()).isEqualTo(Status.OK);
+                assertThat(file.output()).as("output of %s", file.input().getFileName()).isEqualTo(gz(file.input()));
+                assertThat(file.inputBytes()).as("inputBytes of %s", file.input().getFileName())
+                        .isEqualTo(Files.size(file.input()));
+                assertThat(file.outputBytes()).as("outputBytes of %s", file.input().getFileName())
+                        .isEqualTo(Files.size(gz(file.input())));
+                assertThat(file.attempts()).as("attempts of %s", file.input().getFileName()).isEqualTo(1);
+                assertThat(file.error()).isNull();
+            }
+            assertThat(report.allOk()).isTrue();
+
+            ParallelCompressor again = new ParallelCompressor(settings().build());
+            Path out = Files.createDirectory(tmp.resolve("second"));
+            Path a = Corpus.write(out.resolve("a.log"), 70 * KIB, 5);
+            Path b = Corpus.write(out.resolve("b.log"), 30 * KIB, 6);
+            assertThat(again.compress(List.of(a)).files()).extracting(FileResult::status).containsExactly(Status.OK);
+            assertThat(again.compress(List.of(b)).files()).as("a second call on the same ParallelCompressor")
+                    .extracting(FileResult::status).containsExactly(Status.OK);
+            assertRoundTrips(b, gz(b));
+        }
+
+        @Test
+        @Points(2)
+        @Hint("Settings.level() goes to the Deflater: level 0 stores (output a little larger than the input), 9 packs "
+                + "the text runs tighter than 1.")
+        @DisplayName("the level is honoured: level 0 stores, level 9 is smaller than level 1 on compressible data")
+        void level() throws Exception {
+            Path text = tmp.resolve("text.log");
+            StringBuilder sb = new StringBuilder();
+            SplittableRandom random = new SplittableRandom(7);
+            while (sb.length() < 512 * KIB) {
+                sb.append("ts=").append(random.nextInt(1_000_000)).append(" level=INFO user=u").append(
+                        random.nextInt(500)).append(" msg=\"request done\" status=").append(200 + random.nextInt(5))
+                        .append('\n');
+            }
+            Files.writeString(text, sb);
+            long[] sizes = new long[3];
+            int[] levels = {0, 1, 9};
+            for (int i = 0; i < levels.length; i++) {
+                Path dir = Files.createDirectory(tmp.resolve("level-" + levels[i]));
+                FileResult r = compress(settings().level(levels[i]).outputDir(dir).build(), List.of(text)).files()
+                        .getFirst();
+                assertRoundTrips(text, dir.resolve("text.log.gz"));
+                sizes[i] = Files.size(dir.resolve("text.log.gz"));
+                assertThat(r.outputBytes()).isEqualTo(sizes[i]);
+            }
+            assertThat(sizes[0]).as("level 0 (stored) size vs input %d", Files.size(text))
+                    .isGreaterThan(Files.size(text));
+            assertThat(sizes[2]).as("level 9 size vs level 1 size").isLessThan(sizes[1]);
+        }
+
+        @Test
+        @Points(2)
+        @Hint("outputDir null: resolveSibling(name + \".gz\"); otherwise outputDir.resolve(name + \".gz\"). The temp "
+                + "file goes beside the output, so the rename never crosses file systems.")
+        @DisplayName("with an output directory every .gz goes there and nothing is written beside the inputs")
+        void outputDir() throws Exception {
+            List<Path> inputs = corpus(70 * KIB, 5 * KIB);
+            Path out = Files.createDirectory(tmp.resolve("out"));
+            Report report = compress(settings().outputDir(out).build(), inputs);
+            assertThat(names(out)).containsExactly("file-0.log.gz", "file-1.log.gz");
+            assertThat(names(tmp)).containsExactlyInAnyOrder("file-0.log", "file-1.log", "out");
+            assertThat(report.files().get(1).output()).isEqualTo(out.resolve("file-1.log.gz"));
+            assertRoundTrips(inputs.get(0), out.resolve("file-0.log.gz"));
+        }
+
+        @Test
+        @Points(3)
+        @Hint("SKIPPED: attempts 0, output null, nothing opened. Check before the first attempt: the name ends with "
+                + "\".gz\", or the .gz exists and overwrite is off.")
+        @DisplayName("an existing .gz is SKIPPED and left unchanged unless overwrite is on; an input named *.gz is"
+                + " SKIPPED")
+        void skipped() throws Exception {
+            List<Path> inputs = corpus(20 * KIB, 20 * KIB);
+            Files.writeString(gz(inputs.get(0)), "old output");
+            Path already = Files.writeString(tmp.resolve("old.gz"), "not ours");
+            List<Path> all = List.of(inputs.get(0), inputs.get(1), already);
+            Report report = compress(settings().build(), all);
+            assertThat(report.files()).extracting(FileResult::status).containsExactly(Status.SKIPPED, Status.OK,
+                    Status.SKIPPED);
+            assertThat(report.files().get(0).attempts()).as("attempts of a skipped file").isZero();
+            assertThat(Files.readString(gz(inputs.get(0)))).as("the existing .gz").isEqualTo("old output");
+            assertThat(names(tmp)).doesNotContain("old.gz.gz");
+
+            Report again = compress(settings().overwrite(true).build(), List.of(inputs.get(0)));
+            assertThat(again.files().getFirst().status()).as("with overwrite on").isEqualTo(Status.OK);
+            assertRoundTrips(inputs.get(0), gz(inputs.get(0)));
+        }
+
+        @Test
+        @Points(4)
+        @Hint("Write to <name>.gz.tmp through fileOps().createOutput, sync() it, close it, then "
+                + "fileOps().moveAtomically(temp, target). Never write under the final name.")
+        @DisplayName("while a file is being compressed only <name>.gz.tmp exists; the .gz appears by an atomic rename"
+                + " after sync()")
+        void tempThenRename() throws Exception {
+            Path input = corpus(600 * KIB).getFirst();
+            ScriptedFileOps ops = new ScriptedFileOps();
+            ops.holdAt = 300 * KIB;
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread caller = Thread.ofPlatform().name("test-caller").start(() -> {
+                try {
+                    outcome.set(compress(settings().fileOps(ops).build(), List.of(input)));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> ops.heldNow.get() == 1 || outcome.get() != null);
+                rethrowIfDone(outcome);
+                assertThat(names(tmp)).as("files while half of the input is compressed")
+                        .containsExactlyInAnyOrder("file-0.log", "file-0.log.gz.tmp");
+            } finally {
+                ops.release.countDown();
+                caller.join(TimeUnit.SECONDS.toMillis(20));
+            }
+            rethrowIfDone(outcome);
+            assertThat(names(tmp)).containsExactlyInAnyOrder("file-0.log", "file-0.log.gz");
+            assertRoundTrips(input, gz(input));
+            List<String> events = ops.events.stream().filter(e -> !e.startsWith("open")).toList();
+            assertThat(events).as("file operations, in order").containsSubsequence("create file-0.log.gz.tmp",
+                    "sync file-0.log.gz.tmp", "move file-0.log.gz.tmp file-0.log.gz");
+            assertThat(events.indexOf("close file-0.log.gz.tmp")).as("the temp file is closed before the rename: %s",
+                    events).isBetween(0, events.indexOf("move file-0.log.gz.tmp file-0.log.gz"));
+        }
+
+        @Test
+        @Points(4)
+        @Hint("A fixed pool of `threads` workers, one file each at a time; submit every file, then collect the "
+                + "results in input order.")
+        @DisplayName("`threads` files are compressed at once, never more (6 files, 3 threads)")
+        @Timeout(60)
+        void parallel() throws Exception {
+            List<Path> inputs = corpus(40 * KIB, 40 * KIB, 40 * KIB, 40 * KIB, 40 * KIB, 40 * KIB);
+            ScriptedFileOps ops = new ScriptedFileOps();
+            ops.rendezvous = 3;
+            Report report = compress(settings().threads(3).fileOps(ops).build(), inputs);
+            assertThat(ops.maxOpen.get()).as("inputs open at once with threads(3)").isEqualTo(3);
+            assertThat(report.count(Status.OK)).isEqualTo(6);
+        }
+
+        @Test
+        @Points(2)
+        @Hint("Work out every target first, and compare them as absolute, normalized paths.")
+        @DisplayName("two inputs that would write the same .gz are an IllegalArgumentException, before anything is"
+                + " written")
+        void sameTarget() throws Exception {
+            Path a = Corpus.write(Files.createDirectory(tmp.resolve("a")).resolve("same.log"), 10 * KIB, 1);
+            Path b = Corpus.write(Files.createDirectory(tmp.resolve("b")).resolve("same.log"), 10 * KIB, 2);
+            Path out = Files.createDirectory(tmp.resolve("out"));
+            Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(
+                    () -> compress(settings().outputDir(out).build(), List.of(a, b)));
+            rethrowIfStub(thrown);
+            assertThat(thrown).as("two inputs named same.log into one output directory")
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThat(names(out)).as("written before the exception").isEmpty();
+        }
+    }
+
+    static void rethrowIfDone(AtomicReference<Object> outcome) throws Exception {
+        if (outcome.get() instanceof Throwable t) {
+            rethrowIfStub(t);
+            if (t instanceof Exception e) {
+                throw e;
+            }
+            throw new AssertionError(t);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:2")
+    @DisplayName("Task 2: failures and retries")
+    class Failures {
+
+        @Test
+        @Points(4)
+        @Hint("One file's exception belongs in its FileResult, never out of compress(). NoSuchFileException and "
+                + "AccessDeniedException are not retried.")
+        @DisplayName("a missing or unreadable input fails alone: FAILED after 1 attempt with NoSuchFileException or"
+                + " AccessDeniedException, the others are OK")
+        void missingInput() throws Exception {
+            List<Path> inputs = new ArrayList<>(corpus(30 * KIB, 30 * KIB, 30 * KIB));
+            inputs.add(1, tmp.resolve("vanished.log"));
+            ScriptedFileOps ops = new ScriptedFileOps().fail("file-2.log", new Fault(Kind.DENIED, 0),
+                    new Fault(Kind.DENIED, 0), new Fault(Kind.DENIED, 0));
+            Report report = compress(settings().fileOps(ops).build(), inputs);
+            FileResult denied = report.files().get(3);
+            assertThat(denied.status()).as("file-2.log, whose openInput throws AccessDeniedException")
+                    .isEqualTo(Status.FAILED);
+            assertThat(denied.error()).isInstanceOf(java.nio.file.AccessDeniedException.class);
+            assertThat(denied.attempts()).as("attempts on a file that cannot be read").isEqualTo(1);
+            FileResult missing = report.files().get(1);
+            assertThat(missing.status()).isEqualTo(Status.FAILED);
+            assertThat(missing.error()).as("error of the missing file").isInstanceOf(NoSuchFileException.class);
+            assertThat(missing.attempts()).as("attempts on a missing file").isEqualTo(1);
+            assertThat(missing.output()).isNull();
+            assertThat(report.files().get(0).status()).isEqualTo(Status.OK);
+            assertThat(report.files().get(2).status()).isEqualTo(Status.OK);
+            assertThat(report.allOk()).isFalse();
+            assertThat(names(tmp)).containsExactlyInAnyOrder("file-0.log", "file-0.log.gz", "file-1.log",
+                    "file-1.log.gz", "file-2.log");
+        }
+
+        @Test
+        @Points(5)
+        @Hint("Every attempt opens the input again and creates the temp file again (createOutput truncates it). "
+                + "Do not reuse a stream, a Deflater or a CRC32 from the failed attempt.")
+        @DisplayName("an IOException mid-way is retried from a clean temp file: the .gz round-trips after 2 attempts")
+        void retryFromClean() throws Exception {
+            List<Path> inputs = corpus(500 * KIB, 500 * KIB, 500 * KIB);
+            ScriptedFileOps ops = new ScriptedFileOps()
+                    .fail("file-0.log", new Fault(Kind.READ, 321 * KIB))
+                    .fail("file-1.log", new Fault(Kind.WRITE, 77 * KIB))
+                    .fail("file-2.log", new Fault(Kind.MOVE, 0));
+            Report report = compress(settings().fileOps(ops).build(), inputs);
+            for (int i = 0; i < 3; i++) {
+                FileResult file = report.files().get(i);
+                assertThat(file.status()).as("%s, error %s", file.input().getFileName(), file.error())
+                        .isEqualTo(Status.OK);
+                assertThat(file.attempts()).as("attempts of %s", file.input().getFileName()).isEqualTo(2);
+                assertRoundTrips(inputs.get(i), gz(inputs.get(i)));
+                assertThat(file.inputBytes()).isEqualTo(Files.size(inputs.get(i)));
+            }
+            assertThat(partials(tmp)).isEmpty();
+        }
+
+        @Test
+        @Points(3)
+        @Hint("Wait initialBackoff before attempt 2, then double, never more than maxBackoff; through "
+                + "settings.sleeper(), never Thread.sleep directly.")
+        @DisplayName("between attempts it waits through the Sleeper: initialBackoff, doubled each time, capped at"
+                + " maxBackoff")
+        void backoff() throws Exception {
+            Path input = corpus(50 * KIB).getFirst();
+            Fault read = new Fault(Kind.READ, 10 * KIB);
+            ScriptedFileOps ops = new ScriptedFileOps().fail("file-0.log", read, read, read, read, read, read);
+            List<Duration> waits = new CopyOnWriteArrayList<>();
+            Report report = compress(settings().fileOps(ops).maxAttempts(6).sleeper(waits::add)
+                    .backoff(Duration.ofMillis(10), Duration.ofMillis(70)).build(), List.of(input));
+            assertThat(waits).as("waits between 6 attempts").containsExactly(Duration.ofMillis(10),
+                    Duration.ofMillis(20), Duration.ofMillis(40), Duration.ofMillis(70), Duration.ofMillis(70));
+            assertThat(report.files().getFirst().attempts()).isEqualTo(6);
+        }
+
+        @Test
+        @Points(4)
+        @Hint("On the last failed attempt: delete the temp file, keep the exception for the result, and let the other "
+                + "files go on.")
+        @DisplayName("a file that fails every attempt is FAILED with the last IOException and leaves neither .gz nor"
+                + " .gz.tmp; the others are OK")
+        void givesUp() throws Exception {
+            List<Path> inputs = corpus(200 * KIB, 200 * KIB, 200 * KIB, 200 * KIB);
+            ScriptedFileOps ops = new ScriptedFileOps()
+                    .fail("file-1.log", new Fault(Kind.WRITE, 1), new Fault(Kind.READ, 150 * KIB),
+                            new Fault(Kind.SYNC, 0))
+                    .fail("file-2.log", new Fault(Kind.READ, 5), new Fault(Kind.WRITE, 90 * KIB),
+                            new Fault(Kind.MOVE, 0));
+            Report report = compress(settings().fileOps(ops).build(), inputs);
+            assertThat(report.files()).extracting(FileResult::status).containsExactly(Status.OK, Status.FAILED,
+                    Status.FAILED, Status.OK);
+            assertThat(report.files().get(1).error()).as("error of file-1 (its 3rd attempt failed in sync())")
+                    .isInstanceOf(IOException.class).hasMessageContaining("fsync");
+            assertThat(report.files().get(2).error()).as("error of file-2 (its 3rd attempt failed in the rename)")
+                    .isInstanceOf(IOException.class).hasMessageContaining("rename");
+            assertThat(report.files().get(1).attempts()).isEqualTo(3);
+            assertThat(names(tmp)).containsExactlyInAnyOrder("file-0.log", "file-0.log.gz", "file-1.log",
+                    "file-2.log", "file-3.log", "file-3.log.gz");
+        }
+
+        @Test
+        @Timeout(60)
+        @Points(6)
+        @Hint("Delete the temp file in a catch or finally that every failure passes through, including a failed "
+                + "sync() or rename; the attempt count and the result come from one loop per file.")
+        @DisplayName("40 randomized runs with faults at random bytes, in sync() and in the rename: no partial file is"
+                + " ever left, every file is OK after the expected attempts or FAILED")
+        void randomizedFaults() throws Exception {
+            SplittableRandom random = new SplittableRandom(20261201);
+            for (int run = 0; run < 40; run++) {
+                Path dir = Files.createDirectory(tmp.resolve("run-" + run));
+                List<Path> inputs = new ArrayList<>();
+                ScriptedFileOps ops = new ScriptedFileOps();
+                Map<String, Integer> failures = new TreeMap<>();
+                for (int f = 0; f < 4; f++) {
+                    long size = 1 + random.nextInt(120 * KIB);
+                    Path input = Corpus.write(dir.resolve("in-" + f + ".dat"), size, random.nextLong());
+                    inputs.add(input);
+                    int failing = random.nextInt(5); // 0..4 failing attempts; 3 or more exhausts maxAttempts 3
+                    Fault[] faults = new Fault[failing];
+                    for (int a = 0; a < failing; a++) {
+                        Kind kind = ScriptedFileOps.TRANSIENT[random.nextInt(ScriptedFileOps.TRANSIENT.length)];
+                        faults[a] = new Fault(kind, kind == Kind.READ ? random.nextLong(size) : random.nextLong(
+                                Math.max(1, size / 2)));
+                    }
+                    ops.fail(input.getFileName().toString(), faults);
+                    failures.put(input.getFileName().toString(), failing);
+                }
+                Report report = compress(settings().threads(1 + random.nextInt(4)).fileOps(ops).build(), inputs);
+                for (int f = 0; f < 4; f++) {
+                    FileResult file = report.files().get(f);
+                    int failing = failures.get(inputs.get(f).getFileName().toString());
+                    String what = "run " + run + ", " + file.input().getFileName() + " with " + failing
+                            + " failing attempt(s): " + ops.faults.get(file.input().getFileName().toString())
+                            + "; error " + file.error();
+                    if (failing < 3) {
+                        assertThat(file.status()).as(what).isEqualTo(Status.OK);
+                        assertThat(file.attempts()).as(what).isEqualTo(failing + 1);
+                        assertRoundTrips(inputs.get(f), gz(inputs.get(f)));
+                    } else {
+                        assertThat(file.status()).as(what).isEqualTo(Status.FAILED);
+                        assertThat(file.attempts()).as(what).isEqualTo(3);
+                        assertThat(dir.resolve(inputs.get(f).getFileName() + ".gz")).as(what).doesNotExist();
+                    }
+                }
+                assertThat(partials(dir)).as("temp files left after run %d", run).isEmpty();
+            }
+        }
+
+        @Test
+        @Points(3)
+        @Hint("With overwrite, the old .gz is replaced only by the rename of a complete temp file; until then, and "
+                + "after a failure, it stays as it was.")
+        @DisplayName("an overwrite that fails every attempt leaves the previous .gz exactly as it was")
+        void failedOverwriteKeepsOld() throws Exception {
+            Path input = corpus(100 * KIB).getFirst();
+            Files.writeString(gz(input), "previous good output");
+            Fault write = new Fault(Kind.WRITE, 20 * KIB);
+            ScriptedFileOps ops = new ScriptedFileOps().fail("file-0.log", write, write, write);
+            Report report = compress(settings().overwrite(true).fileOps(ops).build(), List.of(input));
+            assertThat(report.files().getFirst().status()).isEqualTo(Status.FAILED);
+            assertThat(Files.readString(gz(input))).as("the previous .gz after a failed overwrite")
+                    .isEqualTo("previous good output");
+            assertThat(partials(tmp)).isEmpty();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    /** Records every progress call; detects two calls at once. */
+    static final class Recorder implements ProgressListener {
+        final List<Progress> calls = new ArrayList<>(); // not thread-safe on purpose: the compressor serializes calls
+        final AtomicInteger inside = new AtomicInteger();
+        final AtomicInteger overlaps = new AtomicInteger();
+
+        @Override
+        public void onProgress(Progress progress) {
+            if (inside.incrementAndGet() != 1) {
+                overlaps.incrementAndGet();
+            }
+            calls.add(progress);
+            for (int i = 0; i < 50; i++) {
+                Thread.onSpinWait(); // widen the window in which an overlapping call would be seen
+            }
+            Thread.yield();
+            inside.decrementAndGet();
+        }
+
+        List<Progress> snapshot() {
+            synchronized (calls) {
+                return List.copyOf(calls);
+            }
+        }
+    }
+
+    static void assertMonotonicToTotal(List<Progress> calls, long total, int files) {
+        assertThat(calls).as("progress calls").isNotEmpty();
+        for (int i = 1; i < calls.size(); i++) {
+            Progress before = calls.get(i - 1);
+            Progress now = calls.get(i);
+            if (now.bytesDone() < before.bytesDone() || now.filesDone() < before.filesDone()) {
+                fail("progress went backwards: call %d was %s, call %d %s", i - 1, before, i, now);
+            }
+        }
+        for (Progress p : calls) {
+            assertThat(p.bytesTotal()).as("bytesTotal in %s", p).isEqualTo(total);
+            assertThat(p.filesTotal()).as("filesTotal in %s", p).isEqualTo(files);
+        }
+        Progress last = calls.getLast();
+        assertThat(last.bytesDone()).as("bytesDone of the last call, %s", last).isEqualTo(total);
+        assertThat(last.filesDone()).as("filesDone of the last call, %s", last).isEqualTo(files);
+    }
+
+    @Nested
+    @Tag("task:3")
+    @DisplayName("Task 3: progress by bytes")
+    class ProgressByBytes {
+
+        @Test
+        @Points(4)
+        @Hint("bytesTotal is the sum of the files' sizes when compress starts; report after every buffer you read, "
+                + "not after every file.")
+        @DisplayName("progress counts bytes: bytesTotal is the sum of the sizes, it advances within a big file, and"
+                + " ends at exactly the total")
+        void bytes() throws Exception {
+            List<Path> inputs = corpus(2 * MIB + 5, 1 * KIB, 1 * KIB, 1 * KIB, 3 * KIB, 0);
+            long total = 2 * MIB + 5 + 6 * KIB;
+            Recorder recorder = new Recorder();
+            compress(settings().threads(2).listener(recorder).build(), inputs);
+            List<Progress> calls = recorder.snapshot();
+            assertMonotonicToTotal(calls, total, inputs.size());
+            long distinct = calls.stream().mapToLong(Progress::bytesDone).distinct().count();
+            assertThat(distinct).as("distinct bytesDone values while 2 MiB pass through 4 KiB buffers (one per file "
+                    + "would be %d)", inputs.size()).isGreaterThan(100);
+        }
+
+        @Test
+        @Points(5)
+        @Hint("Keep the counters and the listener call under one lock (or a single reporting thread), so that a "
+                + "call never overlaps another and never reports fewer bytes than the call before.")
+        @DisplayName("listener calls never overlap and never go backwards, with 4 workers and small buffers")
+        void threadSafe() throws Exception {
+            List<Path> inputs = corpus(400 * KIB, 400 * KIB, 400 * KIB, 400 * KIB, 400 * KIB, 400 * KIB, 400 * KIB,
+                    400 * KIB);
+            Recorder recorder = new Recorder();
+            compress(settings().threads(4).bufferSize(Settings.MIN_BUFFER_SIZE).level(1).listener(recorder).build(),
+                    inputs);
+            assertThat(recorder.overlaps.get()).as("listener calls that overlapped another").isZero();
+            assertMonotonicToTotal(recorder.snapshot(), 8 * 400 * KIB, 8);
+        }
+
+        @Test
+        @Points(4)
+        @Hint("Per file, count only bytes past the furthest point any attempt reached; when a file ends (OK, FAILED "
+                + "or SKIPPED) add whatever of its size is not counted yet.")
+        @DisplayName("a retried file is not counted twice, a failed or skipped file's bytes count when it ends: the"
+                + " progress still ends exactly at the total")
+        void retriesAndFailures() throws Exception {
+            List<Path> inputs = corpus(300 * KIB, 300 * KIB, 300 * KIB);
+            Files.writeString(gz(inputs.get(2)), "exists");
+            Fault read = new Fault(Kind.READ, 200 * KIB);
+            ScriptedFileOps ops = new ScriptedFileOps()
+                    .fail("file-0.log", read, read)
+                    .fail("file-1.log", read, read, read);
+            Recorder recorder = new Recorder();
+            Report report = compress(settings().fileOps(ops).listener(recorder).build(), inputs);
+            assertThat(report.files()).extracting(FileResult::status).containsExactly(Status.OK, Status.FAILED,
+                    Status.SKIPPED);
+            assertMonotonicToTotal(recorder.snapshot(), 900 * KIB, 3);
+        }
+
+        @Test
+        @Points(2)
+        @Hint("An empty list is still a finished call: tell the listener 0 of 0 once. elapsed comes from one start "
+                + "time per call. Catch what the listener throws: a progress bar must not fail a backup.")
+        @DisplayName("an empty list reports 0 of 0 once; elapsed never decreases; a listener that throws does not stop"
+                + " the work")
+        void emptyAndElapsed() throws Exception {
+            Recorder empty = new Recorder();
+            Report report = compress(settings().listener(empty).build(), List.of());
+            assertThat(report.files()).isEmpty();
+            assertThat(empty.snapshot()).as("progress calls for an empty list").hasSize(1);
+            assertThat(empty.snapshot().getFirst().bytesTotal()).isZero();
+
+            Recorder recorder = new Recorder();
+            compress(settings().listener(recorder).build(), corpus(300 * KIB, 200 * KIB));
+            List<Progress> calls = recorder.snapshot();
+            for (int i = 1; i < calls.size(); i++) {
+                assertThat(calls.get(i).elapsed()).as("elapsed of call %d after %s", i, calls.get(i - 1).elapsed())
+                        .isGreaterThanOrEqualTo(calls.get(i - 1).elapsed());
+            }
+
+            Path out = Files.createDirectory(tmp.resolve("out"));
+            Report despite = compress(settings().outputDir(out).listener(p -> {
+                throw new IllegalStateException("a broken progress bar");
+            }).build(), corpus(100 * KIB, 50 * KIB));
+            assertThat(despite.files()).as("results with a listener that always throws").extracting(FileResult::status)
+                    .containsOnly(Status.OK);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    @Nested
+    @Tag("task:4")
+    @DisplayName("Task 4: bounded memory, Deflaters, threads and cancellation")
+    class Resources {
+
+        @Test
+        @Points(5)
+        @Hint("Create each attempt's Deflater with settings.deflaters().create(level) and end() it in a finally: "
+                + "DeflaterOutputStream.close() never ends a Deflater you passed in, and GZIPOutputStream's own "
+                + "Deflater does not come from Settings.")
+        @DisplayName("every Deflater comes from Settings.deflaters() and is ended on every path: success, retry,"
+                + " failure; no more alive than threads")
+        void deflatersEnded() throws Exception {
+            List<Path> inputs = corpus(100 * KIB, 100 * KIB, 100 * KIB, 100 * KIB, 100 * KIB);
+            Fault write = new Fault(Kind.WRITE, 10 * KIB);
+            ScriptedFileOps ops = new ScriptedFileOps()
+                    .fail("file-0.log", write)
+                    .fail("file-1.log", write, write, write)
+                    .fail("file-2.log", new Fault(Kind.SYNC, 0), new Fault(Kind.MOVE, 0));
+            CountingDeflaters deflaters = new CountingDeflaters();
+            compress(settings().threads(2).fileOps(ops).deflaters(deflaters).build(), inputs);
+            int attempts = 2 + 3 + 3 + 1 + 1;
+            assertThat(deflaters.created.get()).as("Deflaters created through Settings.deflaters() for %d attempts",
+                    attempts).isGreaterThanOrEqualTo(attempts);
+            assertThat(deflaters.live.get()).as("Deflaters not ended when compress() returned").isZero();
+            assertThat(deflaters.peak.get()).as("Deflaters alive at once with 2 threads").isLessThanOrEqualTo(2);
+        }
+
+        @Test
+        @Timeout(90)
+        @Points(5)
+        @Hint("Stream each file through fixed buffers: never readAllBytes, never a queue of chunks that can grow "
+                + "faster than the workers drain it.")
+        @DisplayName("2 × 40 MiB compress in a child JVM with -Xmx24m: memory does not grow with file size, no"
+                + " Deflater left")
+        void boundedMemory() throws Exception {
+            Path shm = Path.of("/dev/shm");
+            Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : tmp;
+            Path dir = Files.createTempDirectory(base, "ex08-memory-");
+            try {
+                Path in = Files.createDirectory(dir.resolve("in"));
+                Corpus.write(in.resolve("big-0.bin"), 40L * MIB, 1);
+                Corpus.write(in.resolve("big-1.bin"), 40L * MIB, 2);
+                try (ChildJvm jvm = ChildJvm.builder(MemoryMain.class).jvmArgs("-Xmx24m", "-XX:TieredStopAtLevel=1")
+                        .args(in.toString(), "2", String.valueOf(256 * KIB), "1").start()) {
+                    int exit = jvm.awaitExit(Duration.ofSeconds(80));
+                    rethrowIfChildHitStub(jvm);
+                    assertThat(exit).as("exit of the child JVM (-Xmx24m):\n%s", jvm.outputForMessage()).isZero();
+                    assertThat(jvm.stdout()).as(jvm.outputForMessage()).contains("RESULT ok=2 failed=0")
+                            .contains("live=0");
+                }
+            } finally {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    for (Path p : walk.sorted(Collections.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+
+        @Test
+        @Timeout(60)
+        @Points(4)
+        @Hint("threads 0 means Runtime.getRuntime().availableProcessors(), asked when the compressor is created: it "
+                + "follows cgroup CPU limits and -XX:ActiveProcessorCount.")
+        @DisplayName("threads 0 uses the processors available to the JVM: 3 files at once under"
+                + " -XX:ActiveProcessorCount=3")
+        void defaultThreads() throws Exception {
+            List<Path> inputs = corpus(20 * KIB, 20 * KIB, 20 * KIB, 20 * KIB, 20 * KIB, 20 * KIB, 20 * KIB);
+            List<String> args = new ArrayList<>(List.of("3"));
+            inputs.forEach(p -> args.add(p.toString()));
+            try (ChildJvm jvm = ChildJvm.builder(ThreadsMain.class).jvmArgs("-XX:ActiveProcessorCount=3",
+                    "-XX:TieredStopAtLevel=1").args(args.toArray(String[]::new)).start()) {
+                int exit = jvm.awaitExit(Duration.ofSeconds(60));
+                rethrowIfChildHitStub(jvm);
+                assertThat(exit).as(jvm.outputForMessage()).isZero();
+                Matcher m = Pattern.compile("MAX_OPEN (\\d+) OK (\\d+)").matcher(jvm.stdout());
+                assertThat(m.find()).as(jvm.outputForMessage()).isTrue();
+                assertThat(Integer.parseInt(m.group(1))).as("files compressed at once with threads 0 on a JVM with 3 "
+                        + "processors").isEqualTo(3);
+                assertThat(Integer.parseInt(m.group(2))).isEqualTo(7);
+            }
+        }
+
+        @Test
+        @Points(6)
+        @Hint("When the caller is interrupted: shutdownNow() the pool, wait for the workers to finish, and throw "
+                + "InterruptedException. Each worker checks its interrupt status between buffers, treats "
+                + "InterruptedIOException and ClosedByInterruptException as cancellation (no retry) and deletes its "
+                + "temp file.")
+        @DisplayName("interrupting the caller stops the workers within 10 s: InterruptedException, no .tmp, no partial"
+                + " .gz, no worker thread left")
+        void cancellation() throws Exception {
+            List<Path> inputs = corpus(300 * KIB, 300 * KIB, 300 * KIB, 300 * KIB, 300 * KIB);
+            ScriptedFileOps ops = new ScriptedFileOps();
+            ops.holdAt = 100 * KIB; // every input stops there until released: never, in this test
+            CountingDeflaters deflaters = new CountingDeflaters();
+            LeakCheck.Snapshot before = leaks.snapshot();
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread caller = Thread.ofPlatform().name("test-caller").start(() -> {
+                try {
+                    outcome.set(compress(settings().threads(3).fileOps(ops).deflaters(deflaters).build(), inputs));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> ops.heldNow.get() == 3 || outcome.get() != null);
+                rethrowIfDone(outcome);
+                assertThat(partials(tmp)).as("temp files while 3 files are held mid-way").hasSize(3);
+                caller.interrupt();
+                caller.join(TimeUnit.SECONDS.toMillis(10));
+                assertThat(caller.isAlive()).as("compress() still running 10 s after its caller was interrupted")
+                        .isFalse();
+            } finally {
+                ops.release.countDown();
+                caller.join(TimeUnit.SECONDS.toMillis(20));
+            }
+            rethrowIfStub(outcome.get() instanceof Throwable t ? t : null);
+            assertThat(outcome.get()).as("what compress() ended with").isInstanceOf(InterruptedException.class);
+            assertThat(names(tmp)).as("files after the cancellation").allMatch(n -> n.endsWith(".log"));
+            assertThat(ops.openNow.get()).as("inputs still open").isZero();
+            assertThat(deflaters.live.get()).as("Deflaters not ended after the cancellation").isZero();
+            leaks.assertNoLeaksSince(before);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    static ChildJvm cli(String... args) throws IOException {
+        // jdk.console=java.base: System.console() is null when stdout is not a terminal on JDK 22-24 too (README)
+        return ChildJvm.builder(CompressMain.class).jvmArgs("-XX:TieredStopAtLevel=1", "-Djdk.console=java.base")
+                .args(args)
+                .start();
+    }
+
+    static int exit(ChildJvm jvm) throws InterruptedException {
+        int exit = jvm.awaitExit(Duration.ofSeconds(60));
+        rethrowIfChildHitStub(jvm);
+        return exit;
+    }
+
+    @Nested
+    @Tag("task:5")
+    @DisplayName("Task 5: the command line")
+    class CommandLine {
+
+        static final Pattern PROGRESS = Pattern.compile("^progress (\\d+)/(\\d+) bytes.*");
+
+        @Test
+        @Timeout(60)
+        @Points(5)
+        @Hint("Not a terminal (System.console() == null): print `progress <done>/<total> bytes ...` at most once a "
+                + "second and once more at the end, then `ok <file> ...` per file, then the summary; exit 0.")
+        @DisplayName("exit 0 when every file is compressed: one `ok <file>` line each, and progress lines that end at"
+                + " <total>/<total> bytes")
+        void allOk() throws Exception {
+            List<Path> inputs = corpus(3 * MIB, 100 * KIB, 0);
+            try (ChildJvm jvm = cli("--threads", "2", inputs.get(0).toString(), inputs.get(1).toString(),
+                    inputs.get(2).toString())) {
+                assertThat(exit(jvm)).as("exit code\n%s", jvm.outputForMessage()).isZero();
+                List<String> lines = jvm.stdoutLines();
+                long total = 3 * MIB + 100 * KIB;
+                List<Long> done = new ArrayList<>();
+                for (String line : lines) {
+                    Matcher m = PROGRESS.matcher(line);
+                    if (m.matches()) {
+                        done.add(Long.parseLong(m.group(1)));
+                        assertThat(Long.parseLong(m.group(2))).as("total in %s", line).isEqualTo(total);
+                    }
+                }
+                assertThat(done).as("progress lines on stdout:\n%s", jvm.outputForMessage()).isNotEmpty().isSorted();
+                assertThat(done.getLast()).as("the last progress line").isEqualTo(total);
+                for (Path input : inputs) {
+                    assertThat(lines).as("stdout").anyMatch(l -> l.startsWith("ok " + input));
+                    assertRoundTrips(input, gz(input));
+                }
+            }
+        }
+
+        @Test
+        @Timeout(60)
+        @Points(4)
+        @Hint("Exit 1 when any file FAILED; print `failed <file>: <error>` for it, and still compress the others.")
+        @DisplayName("exit 1 when a file fails: a `failed <file>` line for it, and the other files are compressed")
+        void someFailed() throws Exception {
+            List<Path> inputs = corpus(50 * KIB, 50 * KIB);
+            Path missing = tmp.resolve("missing.log");
+            try (ChildJvm jvm = cli(inputs.get(0).toString(), missing.toString(), inputs.get(1).toString())) {
+                assertThat(exit(jvm)).as("exit code\n%s", jvm.outputForMessage()).isEqualTo(1);
+                assertThat(jvm.stdoutLines()).as("stdout").anyMatch(l -> l.startsWith("failed " + missing));
+                assertRoundTrips(inputs.get(0), gz(inputs.get(0)));
+                assertRoundTrips(inputs.get(1), gz(inputs.get(1)));
+            }
+        }
+
+        @Test
+        @Timeout(90)
+        @Points(4)
+        @Hint("Usage errors (no file, an unknown option, an option without its value or with a bad one) print a "
+                + "message containing `usage` on stderr and return 2 before compressing anything.")
+        @DisplayName("exit 2 with `usage` on stderr: no files, an unknown option, --threads without a number,"
+                + " --level 12")
+        void usage() throws Exception {
+            Path input = corpus(10 * KIB).getFirst();
+            List<List<String>> cases = List.of(List.of(), List.of("--fast", input.toString()),
+                    List.of("--threads", "many", input.toString()), List.of("--level", "12", input.toString()),
+                    List.of(input.toString(), "--threads"));
+            for (List<String> args : cases) {
+                try (ChildJvm jvm = cli(args.toArray(String[]::new))) {
+                    assertThat(exit(jvm)).as("exit code for %s\n%s", args, jvm.outputForMessage()).isEqualTo(2);
+                    assertThat(jvm.stderr().toLowerCase(java.util.Locale.ROOT)).as("stderr for %s", args)
+                            .contains("usage");
+                }
+            }
+            assertThat(names(tmp)).as("files after usage errors").containsExactly("file-0.log");
+        }
+
+        @Test
+        @Timeout(60)
+        @Points(2)
+        @Hint("--output-dir DIR, --level N, --attempts N and --overwrite go into Settings.")
+        @DisplayName("--output-dir, --level and --overwrite are honoured")
+        void options() throws Exception {
+            Path input = corpus(200 * KIB).getFirst();
+            Path out = Files.createDirectory(tmp.resolve("out"));
+            Files.writeString(out.resolve("file-0.log.gz"), "old");
+            try (ChildJvm jvm = cli("--output-dir", out.toString(), "--level", "0", "--overwrite",
+                    input.toString())) {
+                assertThat(exit(jvm)).as("exit code\n%s", jvm.outputForMessage()).isZero();
+            }
+            assertRoundTrips(input, out.resolve("file-0.log.gz"));
+            assertThat(Files.size(out.resolve("file-0.log.gz"))).as("size at --level 0 (stored)")
+                    .isGreaterThan(Files.size(input));
+        }
+    }
+}
