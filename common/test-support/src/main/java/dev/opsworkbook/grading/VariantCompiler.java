@@ -1,6 +1,8 @@
 package dev.opsworkbook.grading;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -17,28 +19,52 @@ import javax.tools.ToolProvider;
  * variant where a fresh {@code javac} process takes seconds. Each variant folder holds the patched
  * {@code src/main/java} (and the exercise's {@code src/given/java}); every {@code .java} file under its
  * {@code src} is compiled into its {@code classes/}, and when the compiler complains, it gets {@code javac.log}.
+ * Then, either way, it gets an empty {@code compile.done}: {@code verify.sh} feeds variants in on stdin as it
+ * prepares them, and runs each as soon as its {@code compile.done} appears.
  */
 final class VariantCompiler {
     private VariantCompiler() {
     }
 
-    /** {@code compile CLASSPATH_FILE VARIANT_DIR...}: exit 0 when every variant compiled, 1 otherwise. */
+    /**
+     * {@code compile CLASSPATH_FILE VARIANT_DIR...}, or {@code compile -}: one {@code CLASSPATH_FILE<tab>VARIANT_DIR}
+     * a line from stdin, each compiled as it comes, up to the end of input. Exit 0 when every variant compiled,
+     * 1 otherwise.
+     */
     static int run(List<String> args, PrintStream out) throws IOException {
-        if (args.size() < 2) {
+        boolean stdin = args.equals(List.of("-"));
+        if (args.size() < 2 && !stdin) {
             out.println("usage: GradingCli compile CLASSPATH_FILE VARIANT_DIR...");
+            out.println("       GradingCli compile -   (stdin: one CLASSPATH_FILE<tab>VARIANT_DIR a line)");
             return 2;
         }
-        String classpath = Files.readString(Path.of(args.getFirst()), StandardCharsets.UTF_8).strip();
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             out.println("no Java compiler in this JVM: run it with a JDK, not a JRE");
             return 2;
         }
         boolean all = true;
-        for (String dir : args.subList(1, args.size())) {
-            all &= compile(javac, classpath, Path.of(dir), out);
+        if (!stdin) {
+            String classpath = readClasspath(args.getFirst());
+            for (String dir : args.subList(1, args.size())) {
+                all &= compile(javac, classpath, Path.of(dir), out);
+            }
+            return all ? 0 : 1;
+        }
+        var in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            int tab = line.indexOf('\t');
+            if (tab < 0) {
+                out.println("compile -: expected CLASSPATH_FILE<tab>VARIANT_DIR, got '" + line + "'");
+                return 2;
+            }
+            all &= compile(javac, readClasspath(line.substring(0, tab)), Path.of(line.substring(tab + 1)), out);
         }
         return all ? 0 : 1;
+    }
+
+    private static String readClasspath(String file) throws IOException {
+        return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
     }
 
     private static boolean compile(JavaCompiler javac, String classpath, Path variant, PrintStream out)
@@ -60,6 +86,7 @@ final class VariantCompiler {
             Files.writeString(variant.resolve("javac.log"), messages.toString(), StandardCharsets.UTF_8);
             out.println("  " + variant.getFileName() + ": does not compile (see " + variant.resolve("javac.log") + ")");
         }
+        Files.writeString(variant.resolve("compile.done"), "", StandardCharsets.UTF_8);
         return ok;
     }
 }
