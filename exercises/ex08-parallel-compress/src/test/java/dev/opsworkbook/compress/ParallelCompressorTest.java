@@ -271,6 +271,7 @@ class ParallelCompressorTest {
         }
 
         @Test
+        @Timeout(30)
         @Points(4)
         @Hint("A fixed pool of `threads` workers, one file each at a time; submit every file, then collect the "
                 + "results in input order.")

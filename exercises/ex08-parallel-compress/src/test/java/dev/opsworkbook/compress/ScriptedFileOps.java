@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -46,8 +47,15 @@ final class ScriptedFileOps implements FileOps {
     volatile long holdAt = -1;
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger heldNow = new AtomicInteger();
-    /** {@code openInput} waits (at most 10 s) until this many inputs are open at once; 0: no waiting. */
+    /**
+     * The first this many calls of {@code openInput} wait until this many inputs are open at once (at most until 10 s
+     * after the first call), then a {@link #RENDEZVOUS_WINDOW} more in which an extra open (a pool larger than this)
+     * would be seen in {@link #maxOpen} (it ends the wait at once); later calls do not wait. 0: no waiting.
+     */
     volatile int rendezvous;
+    static final Duration RENDEZVOUS_WINDOW = Duration.ofSeconds(1);
+    private int arrived; // guarded by this
+    private long rendezvousDeadline; // guarded by this
 
     ScriptedFileOps fail(String inputName, Fault... perAttempt) {
         faults.put(inputName, Arrays.asList(perAttempt));
@@ -84,19 +92,13 @@ final class ScriptedFileOps implements FileOps {
         maxOpen.accumulateAndGet(openNow.incrementAndGet(), Math::max);
         int wanted = rendezvous;
         if (wanted > 0) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            synchronized (this) {
-                notifyAll();
-                while (openNow.get() < wanted && System.nanoTime() < deadline) {
-                    try {
-                        wait(100);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        real.close();
-                        openNow.decrementAndGet();
-                        throw new InterruptedIOException("interrupted at the rendezvous");
-                    }
-                }
+            try {
+                awaitRendezvous(wanted);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                real.close();
+                openNow.decrementAndGet();
+                throw new InterruptedIOException("interrupted at the rendezvous");
             }
         }
         Fault fault = faultFor(name, Kind.READ);
@@ -155,6 +157,37 @@ final class ScriptedFileOps implements FileOps {
                 super.close();
             }
         };
+    }
+
+    private synchronized void awaitRendezvous(int wanted) throws InterruptedException {
+        notifyAll(); // an input more is open
+        if (++arrived > wanted) {
+            return; // only the first `wanted` opens meet: a late file whose peers have finished must not wait
+        }
+        if (arrived == 1) {
+            rendezvousDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        }
+        while (openNow.get() < wanted) {
+            if (!waitUntil(rendezvousDeadline)) {
+                return; // too few workers: maxOpen tells the test
+            }
+        }
+        long windowEnd = System.nanoTime() + RENDEZVOUS_WINDOW.toNanos();
+        while (openNow.get() <= wanted) {
+            if (!waitUntil(windowEnd)) {
+                return; // a detection window, not a condition: a pool of exactly `wanted` passes when it ends
+            }
+        }
+    }
+
+    /** Waits on this until notified or {@code deadline} (nanoTime); false once the deadline has passed. */
+    private boolean waitUntil(long deadline) throws InterruptedException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        return true;
     }
 
     @Override

@@ -6,8 +6,9 @@ import java.util.List;
 
 /**
  * Run by the default-threads test in a child JVM started with {@code -XX:ActiveProcessorCount=N}: compresses
- * {@code args[1..]} with the default settings ({@code threads} 0) while every {@code openInput} waits (at most 10 s)
- * until {@code args[0]} inputs are open at once, then prints {@code MAX_OPEN <most inputs open at once>}.
+ * {@code args[1..]} with the default settings ({@code threads} 0) while the first {@code args[0]} calls of
+ * {@code openInput} wait (at most 10 s) until that many inputs are open at once, and a second more (see
+ * {@link ScriptedFileOps#rendezvous}), then prints {@code MAX_OPEN <most inputs open at once>}.
  */
 public final class ThreadsMain {
 
