@@ -697,10 +697,16 @@ class ParallelCompressorTest {
             ops.holdAt = 100 * KIB; // every input stops there until released: never, in this test
             LeakCheck.Snapshot before = leaks.snapshot();
             AtomicReference<Object> outcome = new AtomicReference<>();
+            AtomicReference<String> whenThrown = new AtomicReference<>();
             Thread caller = Thread.ofPlatform().name("test-caller").start(() -> {
                 try {
                     outcome.set(compress(settings().threads(3).fileOps(ops).build(), inputs));
                 } catch (Throwable t) {
+                    // What is left at the very moment compress() throws: the held reads notice their interrupt only
+                    // after this (or after ScriptedFileOps.LINGER), so a compressor that throws before its workers
+                    // have stopped and cleaned up is seen here.
+                    whenThrown.set(leftNow(ops));
+                    ops.stopLingering.countDown();
                     outcome.set(t);
                 }
             });
@@ -718,10 +724,29 @@ class ParallelCompressorTest {
             }
             rethrowIfStub(outcome.get() instanceof Throwable t ? t : null);
             assertThat(outcome.get()).as("what compress() ended with").isInstanceOf(InterruptedException.class);
+            assertThat(whenThrown.get()).as("what was still there when compress() threw InterruptedException (it may "
+                    + "throw only once every worker has stopped and deleted its temp file)")
+                    .isEqualTo(leftNothing());
             assertThat(names(tmp)).as("files after the cancellation").allMatch(n -> n.endsWith(".log"));
             assertThat(ops.openNow.get()).as("inputs still open").isZero();
             leaks.assertNoLeaksSince(before);
         }
+    }
+
+    /** The temp files, open inputs and workers inside a held read right now, in words. */
+    String leftNow(ScriptedFileOps ops) {
+        List<String> temps;
+        try {
+            temps = partials(tmp);
+        } catch (IOException e) {
+            temps = List.of("(cannot list: " + e + ")");
+        }
+        return "temp files " + temps + ", inputs open " + ops.openNow.get() + ", workers still in a read "
+                + ops.heldNow.get();
+    }
+
+    static String leftNothing() {
+        return "temp files [], inputs open 0, workers still in a read 0";
     }
 
     // ------------------------------------------------------------------------------------------------

@@ -48,6 +48,14 @@ final class ScriptedFileOps implements FileOps {
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger heldNow = new AtomicInteger();
     /**
+     * When a held read is interrupted, it throws only once this is counted down, or after {@link #LINGER}: like a
+     * read that takes a moment to notice its interrupt. The window in which a test sees whether {@code compress}
+     * threw before its workers stopped; a correct compressor merely waits it out.
+     */
+    final CountDownLatch stopLingering = new CountDownLatch(1);
+    static final Duration LINGER = Duration.ofSeconds(2);
+
+    /**
      * The first this many calls of {@code openInput} wait until this many inputs are open at once (at most until 10 s
      * after the first call), then a {@link #RENDEZVOUS_WINDOW} more in which an extra open (a pool larger than this)
      * would be seen in {@link #maxOpen} (it ends the wait at once); later calls do not wait. 0: no waiting.
@@ -141,10 +149,20 @@ final class ScriptedFileOps implements FileOps {
                 try {
                     release.await();
                 } catch (InterruptedException e) {
+                    linger();
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while the test held the input");
                 } finally {
                     heldNow.decrementAndGet();
+                }
+            }
+
+            /** Waits for {@link #stopLingering} or {@link #LINGER}, whichever comes first; a second interrupt ends it. */
+            private void linger() {
+                try {
+                    stopLingering.await(LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException again) {
+                    // stop lingering; the caller restores the flag
                 }
             }
 
