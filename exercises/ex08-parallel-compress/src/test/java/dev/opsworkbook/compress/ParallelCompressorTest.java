@@ -123,7 +123,7 @@ class ParallelCompressorTest {
 
         @Test
         @Timeout(30)
-        @Points(5)
+        @Points(4)
         @Hint("Each output is one gzip member: the 10-byte header, the raw deflate data from a Deflater(level, true), "
                 + "then CRC-32 and the length, both little-endian. Check the empty file and sizes around your buffer.")
         @DisplayName("every file round-trips byte for byte, and gzip -t accepts every .gz (0 B, around the buffer size,"
@@ -272,7 +272,7 @@ class ParallelCompressorTest {
 
         @Test
         @Timeout(30)
-        @Points(4)
+        @Points(3)
         @Hint("A fixed pool of `threads` workers, one file each at a time; submit every file, then collect the "
                 + "results in input order.")
         @DisplayName("`threads` files are compressed at once, never more (6 files, 3 threads)")
@@ -300,6 +300,35 @@ class ParallelCompressorTest {
             assertThat(thrown).as("two inputs named same.log into one output directory")
                     .isInstanceOf(IllegalArgumentException.class);
             assertThat(names(out)).as("written before the exception").isEmpty();
+        }
+
+        @Test
+        @Timeout(30)
+        @Points(2)
+        @Hint("compress() must leave the compressor ready for the next call: whatever one call shuts down at its end "
+                + "(its worker pool, so that no worker outlives it) the next call has to create again.")
+        @DisplayName("one ParallelCompressor serves several calls, one after the other: the files of the second call"
+                + " are compressed too")
+        void severalCalls() throws Exception {
+            List<Path> inputs = corpus(30 * KIB, 5 * KIB, 60 * KIB, 1, 20 * KIB);
+            ParallelCompressor compressor = new ParallelCompressor(settings().threads(2).build());
+            List<List<Path>> calls = List.of(inputs.subList(0, 2), inputs.subList(2, 5));
+            for (int call = 0; call < calls.size(); call++) {
+                List<Path> files = calls.get(call);
+                Report report;
+                try {
+                    report = compressor.compress(files);
+                } catch (RuntimeException e) {
+                    rethrowIfStub(e);
+                    throw new AssertionError("call " + (call + 1) + " of compress() on the same ParallelCompressor "
+                            + "threw " + e, e);
+                }
+                assertThat(report.files()).as("results of call %d", call + 1).extracting(FileResult::status)
+                        .containsOnly(Status.OK).hasSize(files.size());
+                for (Path input : files) {
+                    assertRoundTrips(input, gz(input));
+                }
+            }
         }
     }
 
