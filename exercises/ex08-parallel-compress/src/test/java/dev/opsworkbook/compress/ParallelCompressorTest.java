@@ -799,7 +799,7 @@ class ParallelCompressorTest {
 
         @Test
         @Timeout(60)
-        @Points(5)
+        @Points(4)
         @Hint("Not a terminal (System.console() == null): print `progress <done>/<total> bytes ...` at most once a "
                 + "second and once more at the end, then `ok <file> ...` per file, then the summary; exit 0.")
         @DisplayName("exit 0 when every file is compressed: one `ok <file>` line each, and progress lines that end at"
@@ -846,7 +846,7 @@ class ParallelCompressorTest {
 
         @Test
         @Timeout(90)
-        @Points(4)
+        @Points(3)
         @Hint("Usage errors (no file, an unknown option, an option without its value or with a bad one) print a "
                 + "message containing `usage` on stderr and return 2 before compressing anything.")
         @DisplayName("exit 2 with `usage` on stderr: no files, an unknown option, --threads without a number,"
@@ -882,6 +882,27 @@ class ParallelCompressorTest {
             assertRoundTrips(input, out.resolve("file-0.log.gz"));
             assertThat(Files.size(out.resolve("file-0.log.gz"))).as("size at --level 0 (stored)")
                     .isGreaterThan(Files.size(input));
+        }
+
+        @Test
+        @Timeout(60)
+        @Points(2)
+        @Hint("Exit 1 only when a file FAILED: a SKIPPED file (its .gz exists, or it is a .gz) is not a failure, so "
+                + "a rerun over half-compressed logs exits 0. Print `skipped <file> ...` for it.")
+        @DisplayName("exit 0 when a file is skipped and none failed: a `skipped <file>` line for the input whose .gz"
+                + " exists, and that .gz unchanged")
+        void skippedExitsZero() throws Exception {
+            List<Path> inputs = corpus(40 * KIB, 40 * KIB);
+            Files.writeString(gz(inputs.get(0)), "from an earlier run");
+            try (ChildJvm jvm = cli(inputs.get(0).toString(), inputs.get(1).toString())) {
+                assertThat(exit(jvm)).as("exit code with one file skipped and one compressed\n%s",
+                        jvm.outputForMessage()).isZero();
+                List<String> lines = jvm.stdoutLines();
+                assertThat(lines).as("stdout").anyMatch(l -> l.startsWith("skipped " + inputs.get(0)))
+                        .anyMatch(l -> l.startsWith("ok " + inputs.get(1)));
+            }
+            assertThat(Files.readString(gz(inputs.get(0)))).as("the existing .gz").isEqualTo("from an earlier run");
+            assertRoundTrips(inputs.get(1), gz(inputs.get(1)));
         }
     }
 }
