@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -53,14 +54,22 @@ final class ScriptedFileOps implements FileOps {
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger heldNow = new AtomicInteger();
     /**
-     * The first {@code rendezvous} calls of {@code openInput} wait (at most 5 s) until that many inputs are open at
-     * once, then hold on for {@link #GRACE_MILLIS} more, so that an extra worker, if there is one, opens its input
-     * meanwhile ({@link #maxOpen} then shows it); later calls do not wait. 0: no waiting.
+     * When a held read is interrupted, it throws only once this is counted down, or after {@link #LINGER}: like a
+     * read that takes a moment to notice its interrupt. The window in which a test sees whether {@code compress}
+     * threw before its workers stopped; a correct compressor merely waits it out.
+     */
+    final CountDownLatch stopLingering = new CountDownLatch(1);
+    static final Duration LINGER = Duration.ofSeconds(2);
+
+    /**
+     * The first this many calls of {@code openInput} wait until this many inputs are open at once (at most until 10 s
+     * after the first call), then a {@link #RENDEZVOUS_WINDOW} more in which an extra open (a pool larger than this)
+     * would be seen in {@link #maxOpen} (it ends the wait at once); later calls do not wait. 0: no waiting.
      */
     volatile int rendezvous;
-    static final long GRACE_MILLIS = 1000;
-    private int rendezvousArrivals;
-    private long rendezvousMetAt = -1;
+    static final Duration RENDEZVOUS_WINDOW = Duration.ofSeconds(1);
+    private int arrived; // guarded by this
+    private long rendezvousDeadline; // guarded by this
 
     ScriptedFileOps fail(String inputName, Fault... perAttempt) {
         faults.put(inputName, Arrays.asList(perAttempt));
@@ -100,32 +109,14 @@ final class ScriptedFileOps implements FileOps {
         }
         maxOpen.accumulateAndGet(openNow.incrementAndGet(), Math::max);
         int wanted = rendezvous;
-        boolean waits;
-        synchronized (this) {
-            waits = wanted > 0 && ++rendezvousArrivals <= wanted;
-        }
-        if (waits) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            synchronized (this) {
-                notifyAll();
-                while (System.nanoTime() < deadline) {
-                    if (openNow.get() >= wanted && rendezvousMetAt < 0) {
-                        rendezvousMetAt = System.nanoTime();
-                        notifyAll();
-                    }
-                    if (rendezvousMetAt >= 0
-                            && System.nanoTime() - rendezvousMetAt >= TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS)) {
-                        break;
-                    }
-                    try {
-                        wait(50);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        real.close();
-                        openNow.decrementAndGet();
-                        throw new InterruptedIOException("interrupted at the rendezvous");
-                    }
-                }
+        if (wanted > 0) {
+            try {
+                awaitRendezvous(wanted);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                real.close();
+                openNow.decrementAndGet();
+                throw new InterruptedIOException("interrupted at the rendezvous");
             }
         }
         Fault fault = faultFor(name, Kind.READ);
@@ -168,10 +159,20 @@ final class ScriptedFileOps implements FileOps {
                 try {
                     release.await();
                 } catch (InterruptedException e) {
+                    linger();
                     Thread.currentThread().interrupt();
                     throw new InterruptedIOException("interrupted while the test held the input");
                 } finally {
                     heldNow.decrementAndGet();
+                }
+            }
+
+            /** Waits for {@link #stopLingering} or {@link #LINGER}, whichever comes first; a second interrupt ends it. */
+            private void linger() {
+                try {
+                    stopLingering.await(LINGER.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException again) {
+                    // stop lingering; the caller restores the flag
                 }
             }
 
@@ -184,6 +185,37 @@ final class ScriptedFileOps implements FileOps {
                 super.close();
             }
         };
+    }
+
+    private synchronized void awaitRendezvous(int wanted) throws InterruptedException {
+        notifyAll(); // an input more is open
+        if (++arrived > wanted) {
+            return; // only the first `wanted` opens meet: a late file whose peers have finished must not wait
+        }
+        if (arrived == 1) {
+            rendezvousDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        }
+        while (openNow.get() < wanted) {
+            if (!waitUntil(rendezvousDeadline)) {
+                return; // too few workers: maxOpen tells the test
+            }
+        }
+        long windowEnd = System.nanoTime() + RENDEZVOUS_WINDOW.toNanos();
+        while (openNow.get() <= wanted) {
+            if (!waitUntil(windowEnd)) {
+                return; // a detection window, not a condition: a pool of exactly `wanted` passes when it ends
+            }
+        }
+    }
+
+    /** Waits on this until notified or {@code deadline} (nanoTime); false once the deadline has passed. */
+    private boolean waitUntil(long deadline) throws InterruptedException {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            return false;
+        }
+        wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        return true;
     }
 
     @Override

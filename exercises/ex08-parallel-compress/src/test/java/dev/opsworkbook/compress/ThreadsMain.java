@@ -7,8 +7,8 @@ import java.util.List;
 /**
  * Run by the default-threads test in a child JVM started with {@code -XX:ActiveProcessorCount=N}: compresses
  * {@code args[1..]} with the default settings ({@code threads} 0) while the first {@code args[0]} calls of
- * {@code openInput} wait until that many inputs are open at once (see {@link ScriptedFileOps#rendezvous}), then
- * prints {@code MAX_OPEN <most inputs open at once>}.
+ * {@code openInput} wait (at most 10 s) until that many inputs are open at once, and a second more (see
+ * {@link ScriptedFileOps#rendezvous}), then prints {@code MAX_OPEN <most inputs open at once>}.
  */
 public final class ThreadsMain {
 
