@@ -1,8 +1,10 @@
 package dev.opsworkbook.notes.async;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.opsworkbook.testing.LeakCheck;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,6 +59,8 @@ class FireAndForgetTest {
         try (ExecutorService executor = Executors.newThreadPerTaskExecutor(reporting)) {
             executor.execute(failing);
         }
+        // close() returns once the task has ended; the handler runs a moment later, as its thread exits.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !uncaught.isEmpty());
         assertThat(uncaught).singleElement().isInstanceOf(IllegalStateException.class);
     }
 

@@ -53,9 +53,15 @@ class VirtualThreadFactsTest {
     }
 
     @Test
-    @DisplayName("spinners that call Thread.yield() let the newcomer run while they are all still spinning")
+    @DisplayName("spinners that call Thread.yield() can let the newcomer run while they are all still spinning")
     void yieldUnmounts() throws Exception {
-        assertThat(VirtualThreadFacts.spinnersFinishedWhenNewcomerRan(true, 20_000)).isZero();
+        // Thread.yield() is a hint: the newcomer usually runs at once, but the JDK does not promise it (a yield
+        // resubmits to a queue the newcomer may not be in: openjdk/loom#226), so up to five tries of 2 s each.
+        int finishedFirst = Integer.MAX_VALUE;
+        for (int run = 0; run < 5 && finishedFirst > 0; run++) {
+            finishedFirst = VirtualThreadFacts.spinnersFinishedWhenNewcomerRan(true, 2_000);
+        }
+        assertThat(finishedFirst).as("spinners finished before the newcomer ran, in the best of five tries").isZero();
     }
 
     @Test
