@@ -146,7 +146,7 @@ class ParallelCompressorTest {
         @Hint("Results in the order of the inputs, whatever order the workers finish in; inputBytes is what you read, "
                 + "outputBytes the size of the .gz.")
         @DisplayName("the report has one OK result per input, in input order, with the .gz path, input and output bytes"
-                + " and 1 attempt; a compressor serves a second call")
+                + " and 1 attempt")
         void report() throws Exception {
             List<Path> inputs = corpus(900 * KIB, 10, 300 * KIB, 0, 50 * KIB);
             Report report = compress(settings().build(), inputs);
@@ -163,15 +163,6 @@ class ParallelCompressorTest {
                 assertThat(file.error()).isNull();
             }
             assertThat(report.allOk()).isTrue();
-
-            ParallelCompressor again = new ParallelCompressor(settings().build());
-            Path out = Files.createDirectory(tmp.resolve("second"));
-            Path a = Corpus.write(out.resolve("a.log"), 70 * KIB, 5);
-            Path b = Corpus.write(out.resolve("b.log"), 30 * KIB, 6);
-            assertThat(again.compress(List.of(a)).files()).extracting(FileResult::status).containsExactly(Status.OK);
-            assertThat(again.compress(List.of(b)).files()).as("a second call on the same ParallelCompressor")
-                    .extracting(FileResult::status).containsExactly(Status.OK);
-            assertRoundTrips(b, gz(b));
         }
 
         @Test
