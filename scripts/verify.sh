@@ -111,6 +111,16 @@ else
         fail "static analysis: the probe failed, but not on its planted finding" \
             "see ${out#"$ROOT"/}/static-analysis-probe.log"
     fi
+    # The same code as a learner's: it compiles, and the finding is a warning in the form grade.sh turns into advice.
+    if ! run_maven "$out/static-analysis-advice.log" -f "$ROOT/config/static-analysis-probe/pom.xml" -Plearner compile; then
+        fail "static analysis: a finding failed a learner's build" "see ${out#"$ROOT"/}/static-analysis-advice.log"
+    elif grep -qE "^\[WARNING\] /.*/PlantedFinding.java:\[[0-9]+,[0-9]+\] \[FutureReturnValueIgnored\] " \
+        "$out/static-analysis-advice.log"; then
+        pass "static analysis: the same finding in a learner's code compiles and is shown as advice"
+    else
+        fail "static analysis: the learner's build did not report the planted finding" \
+            "see ${out#"$ROOT"/}/static-analysis-advice.log"
+    fi
 
     stage "[3/5] every graded test fails on the pristine skeleton, because of the stub"
     skeletons="common/test-support"
