@@ -76,9 +76,6 @@ fi
 
 find_jdk
 find_maven
-# Maven's own JVM only compiles here (the suites run in forked JVMs): C1 alone halves its CPU time (measured:
-# 10 s -> 5 s for one exercise with static analysis), which is most of a short build's cost on 2 cores.
-export MAVEN_OPTS="${MAVEN_OPTS:-} -XX:TieredStopAtLevel=1"
 
 modules="common/test-support"
 for s in "${slugs[@]}"; do
