@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Entry point for the scripts: {@code report}, {@code check-skeleton}, {@code check-caught}, {@code compile},
- * {@code bench}, {@code bench-chart}, {@code merge}, {@code render}.
+ * {@code bench}, {@code bench-chart}, {@code merge}, {@code render}, {@code suite-manifest}, {@code check-suite},
+ * {@code gradebook}.
  * Exit status: 0 fine, 1 a check failed or the score is below the minimum, 2 usage error.
  */
 public final class GradingCli {
@@ -17,9 +18,12 @@ public final class GradingCli {
         System.exit(run(args));
     }
 
+    private static final String USAGE = "usage: GradingCli report|check-skeleton|check-caught|compile|bench|bench-chart"
+            + "|merge|render|suite-manifest|check-suite|gradebook ...";
+
     static int run(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: GradingCli report|check-skeleton|check-caught|compile|bench|bench-chart|merge|render ...");
+            System.err.println(USAGE);
             return 2;
         }
         List<String> rest = Arrays.asList(args).subList(1, args.length);
@@ -41,7 +45,7 @@ public final class GradingCli {
             case "check-suite" -> SuiteManifest.check(rest, System.out);
             case "gradebook" -> Gradebook.run(rest, System.out);
             default -> {
-                System.err.println("unknown command: " + args[0]);
+                System.err.println("unknown command: " + args[0] + "\n" + USAGE);
                 yield 2;
             }
         };
