@@ -3,7 +3,8 @@
 # byte, text and random runs across buffer sizes, 24 MiB in all) goes through the reference CLI (CompressMain,
 # 2 threads); then `pigz -t` and `gzip -t` must accept every .gz, `pigz -dc` must give back every input byte for
 # byte, and a second run after a `pigz -p 2` of the same files must skip them all (their .gz exist). Prints the
-# seconds the reference and `pigz -p 2 -6` took on the same files. Uses the reference compiled by verify's stage 1;
+# seconds the reference and `pigz -p 2 -6` took on the same files. Then the stretch: one 10 MB file through
+# compressInBlocks, checked the same way and against pigz's size. Uses the reference compiled by verify's stage 1;
 # no Maven here.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
@@ -82,8 +83,36 @@ skipped=$(grep -c '^skipped ' "$out/skip.out" || true)
 [ "$skipped" -eq "$count" ] || { echo "FAIL: $skipped of $count files skipped where pigz's .gz exist" >&2; failed=1; }
 [ "$(md5sum "$work"/pigz/*.gz | md5sum)" = "$before" ] || { echo "FAIL: the skip run changed pigz's outputs" >&2; failed=1; }
 
+# The stretch: compressInBlocks (pigz-style blocks inside one file, through MemoryMain's `blocks` mode) on one
+# 10 MB file of text and random runs: pigz -t and gzip -t accept it, pigz -dc gives the input back, and its size is
+# within 1% of pigz's own output of the same file (both use 128 KiB blocks primed with 32 KiB dictionaries).
+mkdir -p "$work/blocks"
+{ for i in 1 2 3; do
+    { yes "2026-12-01T03:10:0$i host-$i GET /api/v1/orders/$i 200 ${i}ms user=alice" || true; } | head -c 3000000
+    head -c 333333 /dev/urandom
+done; } >"$work/blocks/big.log"
+if "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -cp "$target/test-classes:$cp" dev.opsworkbook.compress.MemoryMain \
+    "$work/blocks" 2 65536 6 blocks >"$out/blocks.out" 2>"$out/blocks.err" && grep -q "RESULT ok=1 failed=0" "$out/blocks.out"; then
+    gz="$work/blocks/big.log.gz"
+    pigz -t "$gz" 2>>"$out/pigz-t.log" || { echo "FAIL: pigz -t rejects the block-mode big.log.gz" >&2; failed=1; }
+    gzip -t "$gz" 2>>"$out/gzip-t.log" || { echo "FAIL: gzip -t rejects the block-mode big.log.gz" >&2; failed=1; }
+    pigz -dc "$gz" | cmp -s - "$work/blocks/big.log" || { echo "FAIL: pigz -dc of the block-mode output differs" >&2; failed=1; }
+    blocks_size=$(wc -c <"$gz")
+    pigz_blocks=$(pigz -p 2 -6 -c "$work/blocks/big.log" | wc -c)
+    if [ "$blocks_size" -gt $((pigz_blocks + pigz_blocks / 100)) ]; then
+        echo "FAIL: the block-mode output is $blocks_size bytes, more than 1% over pigz's $pigz_blocks" >&2
+        failed=1
+    fi
+else
+    echo "FAIL: compressInBlocks did not compress big.log:" >&2
+    tail -n 20 "$out/blocks.out" "$out/blocks.err" >&2
+    failed=1
+    blocks_size=- pigz_blocks=-
+fi
+
 printf '%-24s %-10s %-14s\n' "" seconds "output bytes"
 printf '%-24s %-10s %-14s\n' "reference (2 threads)" "$(secs "$ref_ms")" "$ref_size"
 printf '%-24s %-10s %-14s\n' "pigz -p 2 -6" "$(secs "$pigz_ms")" "$pigz_size"
+printf 'one 10 MB file in blocks: compressInBlocks %s bytes, pigz -p 2 -6 %s bytes\n' "$blocks_size" "$pigz_blocks"
 echo "$count files, $total input bytes: pigz -t, gzip -t and pigz -dc | cmp on each; the reference's time includes JVM start"
 exit "$failed"

@@ -27,16 +27,23 @@ import org.jspecify.annotations.Nullable;
  * @param fileOps        every read, write and rename goes through it; default {@link FileOps#REAL}
  * @param sleeper        waits between attempts; default {@link Sleeper#SYSTEM}
  * @param deflaters      every {@code Deflater} comes from it; default {@link Deflaters#RAW}
+ * @param blockSize      stretch (Task 6) only: the size of the blocks {@code compressInBlocks} splits one file into,
+ *                       in bytes; default {@value #DEFAULT_BLOCK_SIZE} (pigz's {@code -b}), at least
+ *                       {@value #MIN_BLOCK_SIZE} (a block's dictionary is the 32 KiB of input before it)
  */
 public record Settings(int threads, int level, int bufferSize, int maxAttempts, Duration initialBackoff,
                        Duration maxBackoff, @Nullable Path outputDir, boolean overwrite, ProgressListener listener,
-                       FileOps fileOps, Sleeper sleeper, Deflaters deflaters) {
+                       FileOps fileOps, Sleeper sleeper, Deflaters deflaters, int blockSize) {
 
     public static final int DEFAULT_LEVEL = 6;
     public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
     public static final int DEFAULT_MAX_ATTEMPTS = 3;
     /** The smallest buffer accepted: 1 KiB. */
     public static final int MIN_BUFFER_SIZE = 1024;
+    /** pigz's default block size: 128 KiB. */
+    public static final int DEFAULT_BLOCK_SIZE = 128 * 1024;
+    /** The smallest block accepted: 32 KiB, deflate's window, so that a block's dictionary lies in one block. */
+    public static final int MIN_BLOCK_SIZE = 32 * 1024;
 
     public Settings {
         Objects.requireNonNull(initialBackoff, "initialBackoff");
@@ -56,6 +63,9 @@ public record Settings(int threads, int level, int bufferSize, int maxAttempts, 
         }
         if (maxAttempts < 1) {
             throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
+        }
+        if (blockSize < MIN_BLOCK_SIZE) {
+            throw new IllegalArgumentException("blockSize must be >= " + MIN_BLOCK_SIZE + ", got " + blockSize);
         }
         if (initialBackoff.isNegative() || maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException("need 0 <= initialBackoff <= maxBackoff, got " + initialBackoff
@@ -87,6 +97,7 @@ public record Settings(int threads, int level, int bufferSize, int maxAttempts, 
         b.fileOps = fileOps;
         b.sleeper = sleeper;
         b.deflaters = deflaters;
+        b.blockSize = blockSize;
         return b;
     }
 
@@ -104,6 +115,7 @@ public record Settings(int threads, int level, int bufferSize, int maxAttempts, 
         private FileOps fileOps = FileOps.REAL;
         private Sleeper sleeper = Sleeper.SYSTEM;
         private Deflaters deflaters = Deflaters.RAW;
+        private int blockSize = DEFAULT_BLOCK_SIZE;
 
         private Builder() {
         }
@@ -164,9 +176,14 @@ public record Settings(int threads, int level, int bufferSize, int maxAttempts, 
             return this;
         }
 
+        public Builder blockSize(int blockSize) {
+            this.blockSize = blockSize;
+            return this;
+        }
+
         public Settings build() {
             return new Settings(threads, level, bufferSize, maxAttempts, initialBackoff, maxBackoff, outputDir,
-                    overwrite, listener, fileOps, sleeper, deflaters);
+                    overwrite, listener, fileOps, sleeper, deflaters, blockSize);
         }
     }
 }

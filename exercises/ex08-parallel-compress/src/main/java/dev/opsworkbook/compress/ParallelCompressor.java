@@ -29,4 +29,20 @@ public final class ParallelCompressor {
     public Report compress(List<Path> inputs) throws InterruptedException {
         throw new UnsupportedOperationException("TODO Task 1: compress each input to a gzip member on a pool of workers");
     }
+
+    /**
+     * Stretch (Task 6): compresses one large file the way pigz does: its blocks of {@link Settings#blockSize()} are
+     * deflated on up to {@code threads} worker threads at once, each primed with the 32 KiB of input before it as a
+     * preset dictionary and ended by a sync flush (the last one by finishing the stream), and written in order as one
+     * gzip member. At most a fixed number of blocks (a small multiple of {@code threads}) are in flight at any time.
+     * Output name, temp file and rename, skipping, retries, progress, Deflaters and cancellation are those of
+     * {@code compress(List.of(input))}.
+     *
+     * @return the result for {@code input}
+     * @throws InterruptedException if the calling thread is interrupted: no worker thread runs any more, no temp file
+     *                              is left
+     */
+    public FileResult compressInBlocks(Path input) throws InterruptedException {
+        throw new UnsupportedOperationException("TODO Task 6 (stretch): deflate the blocks of one file in parallel");
+    }
 }

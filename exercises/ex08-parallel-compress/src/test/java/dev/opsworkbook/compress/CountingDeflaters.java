@@ -1,10 +1,14 @@
 package dev.opsworkbook.compress;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.Deflater;
 
-/** A {@link Deflaters} that counts the Deflaters it made, those not yet ended, and the most alive at once. */
-final class CountingDeflaters implements Deflaters {
+/**
+ * A {@link Deflaters} that counts the Deflaters it made, those not yet ended, and the most alive at once. Subclasses
+ * may watch every {@code deflate} call ({@link #entering()}, {@link #leaving()}).
+ */
+class CountingDeflaters implements Deflaters {
     final AtomicInteger created = new AtomicInteger();
     final AtomicInteger live = new AtomicInteger();
     final AtomicInteger peak = new AtomicInteger();
@@ -15,6 +19,27 @@ final class CountingDeflaters implements Deflaters {
         peak.accumulateAndGet(live.incrementAndGet(), Math::max);
         return new Deflater(level, true) {
             private boolean ended;
+
+            // Every deflate overload ends in one of these two.
+            @Override
+            public int deflate(byte[] output, int off, int len, int flush) {
+                entering();
+                try {
+                    return super.deflate(output, off, len, flush);
+                } finally {
+                    leaving();
+                }
+            }
+
+            @Override
+            public int deflate(ByteBuffer output, int flush) {
+                entering();
+                try {
+                    return super.deflate(output, flush);
+                } finally {
+                    leaving();
+                }
+            }
 
             @Override
             public void end() {
@@ -27,5 +52,13 @@ final class CountingDeflaters implements Deflaters {
                 super.end();
             }
         };
+    }
+
+    /** Called as a thread enters {@code deflate}. */
+    void entering() {
+    }
+
+    /** Called as a thread leaves {@code deflate}. */
+    void leaving() {
     }
 }

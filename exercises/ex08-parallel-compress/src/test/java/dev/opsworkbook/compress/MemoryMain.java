@@ -2,12 +2,14 @@ package dev.opsworkbook.compress;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
  * Run by the memory test in a child JVM with a small heap: compresses every file of a directory ({@code args}: the
- * directory, threads, buffer size, level) and prints {@code RESULT ok=<n> failed=<n> created=<n> live=<n> peak=<n>}
+ * directory, threads, buffer size, level, and {@code blocks} to compress each file with {@code compressInBlocks}, its
+ * blocks of 128 KiB) and prints {@code RESULT ok=<n> failed=<n> created=<n> live=<n> peak=<n>}
  * (Deflaters created, not ended, most alive at once). An OutOfMemoryError ends it with a non-zero exit.
  */
 public final class MemoryMain {
@@ -23,7 +25,17 @@ public final class MemoryMain {
         CountingDeflaters deflaters = new CountingDeflaters();
         Settings settings = Settings.builder().threads(Integer.parseInt(args[1])).bufferSize(Integer.parseInt(args[2]))
                 .level(Integer.parseInt(args[3])).deflaters(deflaters).build();
-        Report report = new ParallelCompressor(settings).compress(files);
+        ParallelCompressor compressor = new ParallelCompressor(settings);
+        Report report;
+        if (args.length > 4 && args[4].equals("blocks")) {
+            List<FileResult> results = new ArrayList<>();
+            for (Path file : files) {
+                results.add(compressor.compressInBlocks(file));
+            }
+            report = new Report(results);
+        } else {
+            report = compressor.compress(files);
+        }
         for (FileResult f : report.files()) {
             if (!f.ok()) {
                 System.err.println("FAILED " + f.input() + ": " + f.error());

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
@@ -68,6 +69,15 @@ class ParallelCompressorTest {
     static List<String> names(Path dir) throws IOException {
         try (Stream<Path> list = Files.list(dir)) {
             return list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Deletes {@code dir} and everything below it (a temp directory outside {@code @TempDir}, on /dev/shm). */
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Collections.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 
@@ -123,7 +133,7 @@ class ParallelCompressorTest {
 
         @Test
         @Timeout(30)
-        @Points(4)
+        @Points(3)
         @Hint("Each output is one gzip member: the 10-byte header, the raw deflate data from a Deflater(level, true), "
                 + "then CRC-32 and the length, both little-endian. Check the empty file and sizes around your buffer.")
         @DisplayName("every file round-trips byte for byte, and gzip -t accepts every .gz (0 B, around the buffer size,"
@@ -142,7 +152,7 @@ class ParallelCompressorTest {
         }
 
         @Test
-        @Points(3)
+        @Points(2)
         @Hint("Results in the order of the inputs, whatever order the workers finish in; inputBytes is what you read, "
                 + "outputBytes the size of the .gz.")
         @DisplayName("the report has one OK result per input, in input order, with the .gz path, input and output bytes"
@@ -211,7 +221,7 @@ class ParallelCompressorTest {
         }
 
         @Test
-        @Points(3)
+        @Points(2)
         @Hint("SKIPPED: attempts 0, output null, nothing opened. Check before the first attempt: the name ends with "
                 + "\".gz\", or the .gz exists and overwrite is off.")
         @DisplayName("an existing .gz is SKIPPED and left unchanged unless overwrite is on; an input named *.gz is"
@@ -234,7 +244,7 @@ class ParallelCompressorTest {
         }
 
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("Write to <name>.gz.tmp through fileOps().createOutput, sync() it, close it, then "
                 + "fileOps().moveAtomically(temp, target). Never write under the final name.")
         @DisplayName("while a file is being compressed only <name>.gz.tmp exists; the .gz appears by an atomic rename"
@@ -349,7 +359,7 @@ class ParallelCompressorTest {
     class Failures {
 
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("One file's exception belongs in its FileResult, never out of compress(). NoSuchFileException and "
                 + "AccessDeniedException are not retried.")
         @DisplayName("a missing or unreadable input fails alone: FAILED after 1 attempt with NoSuchFileException or"
@@ -378,7 +388,28 @@ class ParallelCompressorTest {
         }
 
         @Test
-        @Points(5)
+        @Points(2)
+        @Hint("Only an IOException may earn another attempt; a RuntimeException (a bug somewhere, not a flaky disk) "
+                + "fails that file at once, and still belongs in its FileResult, with its temp file deleted.")
+        @DisplayName("a RuntimeException from an attempt fails that file at once: FAILED after 1 attempt with that"
+                + " exception, nothing left of it, the others OK")
+        void runtimeExceptionNotRetried() throws Exception {
+            List<Path> inputs = corpus(40 * KIB, 40 * KIB, 40 * KIB);
+            ScriptedFileOps ops = new ScriptedFileOps().fail("file-1.log", new Fault(Kind.RUNTIME, 0));
+            Report report = compress(settings().fileOps(ops).build(), inputs);
+            FileResult broken = report.files().get(1);
+            assertThat(broken.status()).as("file-1.log, whose first openInput throws IllegalStateException (a second "
+                    + "attempt would succeed)").isEqualTo(Status.FAILED);
+            assertThat(broken.attempts()).as("attempts on file-1.log").isEqualTo(1);
+            assertThat(broken.error()).isInstanceOf(IllegalStateException.class);
+            assertThat(report.files().get(0).status()).isEqualTo(Status.OK);
+            assertThat(report.files().get(2).status()).isEqualTo(Status.OK);
+            assertThat(names(tmp)).containsExactlyInAnyOrder("file-0.log", "file-0.log.gz", "file-1.log",
+                    "file-2.log", "file-2.log.gz");
+        }
+
+        @Test
+        @Points(4)
         @Hint("Every attempt opens the input again and creates the temp file again (createOutput truncates it). "
                 + "Do not reuse a stream, a Deflater or a CRC32 from the failed attempt.")
         @DisplayName("an IOException mid-way is retried from a clean temp file: the .gz round-trips after 2 attempts")
@@ -419,7 +450,7 @@ class ParallelCompressorTest {
         }
 
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("On the last failed attempt: delete the temp file, keep the exception for the result, and let the other "
                 + "files go on.")
         @DisplayName("a file that fails every attempt is FAILED with the last IOException and leaves neither .gz nor"
@@ -445,7 +476,7 @@ class ParallelCompressorTest {
 
         @Test
         @Timeout(60)
-        @Points(6)
+        @Points(5)
         @Hint("Delete the temp file in a catch or finally that every failure passes through, including a failed "
                 + "sync() or rename; the attempt count and the result come from one loop per file.")
         @DisplayName("40 randomized runs with faults at random bytes, in sync() and in the rename: no partial file is"
@@ -561,7 +592,7 @@ class ParallelCompressorTest {
     class ProgressByBytes {
 
         @Test
-        @Points(4)
+        @Points(3)
         @Hint("bytesTotal is the sum of the files' sizes when compress starts; report after every buffer you read, "
                 + "not after every file.")
         @DisplayName("progress counts bytes: bytesTotal is the sum of the sizes, it advances within a big file, and"
@@ -579,7 +610,7 @@ class ParallelCompressorTest {
         }
 
         @Test
-        @Points(5)
+        @Points(4)
         @Hint("Keep the counters and the listener call under one lock (or a single reporting thread), so that a "
                 + "call never overlaps another and never reports fewer bytes than the call before.")
         @DisplayName("listener calls never overlap and never go backwards, with 4 workers and small buffers")
@@ -650,7 +681,7 @@ class ParallelCompressorTest {
     class Resources {
 
         @Test
-        @Points(5)
+        @Points(4)
         @Hint("Create each attempt's Deflater with settings.deflaters().create(level) and end() it in a finally: "
                 + "DeflaterOutputStream.close() never ends a Deflater you passed in, and GZIPOutputStream's own "
                 + "Deflater does not come from Settings.")
@@ -696,17 +727,13 @@ class ParallelCompressorTest {
                             .contains("live=0");
                 }
             } finally {
-                try (Stream<Path> walk = Files.walk(dir)) {
-                    for (Path p : walk.sorted(Collections.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
+                deleteTree(dir);
             }
         }
 
         @Test
         @Timeout(60)
-        @Points(4)
+        @Points(3)
         @Hint("threads 0 means Runtime.getRuntime().availableProcessors(), asked when the compressor is created: it "
                 + "follows cgroup CPU limits and -XX:ActiveProcessorCount.")
         @DisplayName("threads 0 uses the processors available to the JVM: 3 files at once under"
@@ -729,7 +756,7 @@ class ParallelCompressorTest {
         }
 
         @Test
-        @Points(6)
+        @Points(5)
         @Hint("When the caller is interrupted: shutdownNow() the pool, wait for the workers to finish, and throw "
                 + "InterruptedException. Each worker checks its interrupt status between buffers, treats "
                 + "InterruptedIOException and ClosedByInterruptException as cancellation (no retry) and deletes its "
@@ -798,10 +825,14 @@ class ParallelCompressorTest {
 
     // ------------------------------------------------------------------------------------------------
     static ChildJvm cli(String... args) throws IOException {
+        return cliIn(null, args);
+    }
+
+    /** The CLI in a child JVM whose working directory is {@code dir} ({@code null}: this one's). */
+    static ChildJvm cliIn(@Nullable Path dir, String... args) throws IOException {
         // jdk.console=java.base: System.console() is null when stdout is not a terminal on JDK 22-24 too (README)
         return ChildJvm.builder(CompressMain.class).jvmArgs("-XX:TieredStopAtLevel=1", "-Djdk.console=java.base")
-                .args(args)
-                .start();
+                .workingDirectory(dir).args(args).start();
     }
 
     static int exit(ChildJvm jvm) throws InterruptedException {
@@ -819,11 +850,11 @@ class ParallelCompressorTest {
 
         @Test
         @Timeout(60)
-        @Points(4)
+        @Points(3)
         @Hint("Not a terminal (System.console() == null): print `progress <done>/<total> bytes ...` at most once a "
                 + "second and once more at the end, then `ok <file> ...` per file, then the summary; exit 0.")
-        @DisplayName("exit 0 when every file is compressed: one `ok <file>` line each, and progress lines that end at"
-                + " <total>/<total> bytes")
+        @DisplayName("exit 0 when every file is compressed: one `ok <file>` line each, in input order, and progress"
+                + " lines that end at <total>/<total> bytes")
         void allOk() throws Exception {
             List<Path> inputs = corpus(3 * MIB, 100 * KIB, 0);
             try (ChildJvm jvm = cli("--threads", "2", inputs.get(0).toString(), inputs.get(1).toString(),
@@ -841,16 +872,20 @@ class ParallelCompressorTest {
                 }
                 assertThat(done).as("progress lines on stdout:\n%s", jvm.outputForMessage()).isNotEmpty().isSorted();
                 assertThat(done.getLast()).as("the last progress line").isEqualTo(total);
-                for (Path input : inputs) {
-                    assertThat(lines).as("stdout").anyMatch(l -> l.startsWith("ok " + input));
-                    assertRoundTrips(input, gz(input));
+                List<String> results = lines.stream().filter(l -> l.startsWith("ok ")).toList();
+                assertThat(results).as("the `ok` lines on stdout, which must follow the order of the inputs (the "
+                        + "0-byte file, given last, finishes first)").hasSize(3);
+                for (int i = 0; i < inputs.size(); i++) {
+                    assertThat(results.get(i)).as("`ok` line %d of %s", i + 1, results).startsWith("ok "
+                            + inputs.get(i));
+                    assertRoundTrips(inputs.get(i), gz(inputs.get(i)));
                 }
             }
         }
 
         @Test
         @Timeout(60)
-        @Points(4)
+        @Points(3)
         @Hint("Exit 1 when any file FAILED; print `failed <file>: <error>` for it, and still compress the others.")
         @DisplayName("exit 1 when a file fails: a `failed <file>` line for it, and the other files are compressed")
         void someFailed() throws Exception {
@@ -866,7 +901,7 @@ class ParallelCompressorTest {
 
         @Test
         @Timeout(90)
-        @Points(3)
+        @Points(2)
         @Hint("Usage errors (no file, an unknown option, an option without its value or with a bad one) print a "
                 + "message containing `usage` on stderr and return 2 before compressing anything.")
         @DisplayName("exit 2 with `usage` on stderr: no files, an unknown option, --threads without a number,"
@@ -907,6 +942,29 @@ class ParallelCompressorTest {
         @Test
         @Timeout(60)
         @Points(2)
+        @Hint("--attempts takes a number of at least 1 (0 is a usage error, exit 2); after `--` every argument is a "
+                + "file, even one that starts with --.")
+        @DisplayName("--attempts 0 is a usage error; `--` ends the options: `--attempts 2 -- --odd.log` compresses the"
+                + " file named --odd.log")
+        void attemptsAndDoubleDash() throws Exception {
+            Path odd = Corpus.write(tmp.resolve("--odd.log"), 30 * KIB, 5);
+            try (ChildJvm jvm = cliIn(tmp, "--attempts", "0", odd.toString())) {
+                assertThat(exit(jvm)).as("exit code for --attempts 0\n%s", jvm.outputForMessage()).isEqualTo(2);
+                assertThat(jvm.stderr().toLowerCase(java.util.Locale.ROOT)).as("stderr for --attempts 0")
+                        .contains("usage");
+            }
+            assertThat(names(tmp)).as("files after a usage error").containsExactly("--odd.log");
+            try (ChildJvm jvm = cliIn(tmp, "--attempts", "2", "--", "--odd.log")) {
+                assertThat(exit(jvm)).as("exit code for --attempts 2 -- --odd.log (run in %s)\n%s", tmp,
+                        jvm.outputForMessage()).isZero();
+                assertThat(jvm.stdoutLines()).as("stdout").anyMatch(l -> l.startsWith("ok --odd.log"));
+            }
+            assertRoundTrips(odd, gz(odd));
+        }
+
+        @Test
+        @Timeout(60)
+        @Points(2)
         @Hint("Exit 1 only when a file FAILED: a SKIPPED file (its .gz exists, or it is a .gz) is not a failure, so "
                 + "a rerun over half-compressed logs exits 0. Print `skipped <file> ...` for it.")
         @DisplayName("exit 0 when a file is skipped and none failed: a `skipped <file>` line for the input whose .gz"
@@ -923,6 +981,247 @@ class ParallelCompressorTest {
             }
             assertThat(Files.readString(gz(inputs.get(0)))).as("the existing .gz").isEqualTo("from an earlier run");
             assertRoundTrips(inputs.get(1), gz(inputs.get(1)));
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------
+    /**
+     * Checks that {@code gz} is exactly one gzip member (one header, one deflate stream, one trailer, nothing after it)
+     * whose CRC-32 and length match its data; returns its decompressed size.
+     */
+    static long assertOneMember(Path gz) throws IOException {
+        byte[] bytes = Files.readAllBytes(gz);
+        assertThat(bytes.length).as("size of %s", gz.getFileName()).isGreaterThanOrEqualTo(18);
+        assertThat(new byte[] {bytes[0], bytes[1], bytes[2]}).as("magic and method of %s", gz.getFileName())
+                .containsExactly(0x1f, 0x8b, 8);
+        int flags = bytes[3] & 0xff;
+        int at = 10;
+        if ((flags & 4) != 0) { // FEXTRA
+            at += 2 + ((bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8);
+        }
+        for (int flag : new int[] {8, 16}) { // FNAME, FCOMMENT: zero-terminated
+            if ((flags & flag) != 0) {
+                while (bytes[at] != 0) {
+                    at++;
+                }
+                at++;
+            }
+        }
+        if ((flags & 2) != 0) { // FHCRC
+            at += 2;
+        }
+        java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        long size = 0;
+        try {
+            inflater.setInput(bytes, at, bytes.length - at);
+            byte[] out = new byte[64 * KIB];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(out);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    fail("%s: the deflate stream ends before its final block (%d bytes decompressed)",
+                            gz.getFileName(), size);
+                }
+                crc.update(out, 0, n);
+                size += n;
+            }
+            assertThat(inflater.getRemaining()).as("bytes after the deflate stream of %s: the 8-byte trailer, and no "
+                    + "second member", gz.getFileName()).isEqualTo(8);
+        } catch (java.util.zip.DataFormatException e) {
+            throw new AssertionError(gz.getFileName() + " is not valid deflate data after " + size + " bytes: " + e, e);
+        } finally {
+            inflater.end();
+        }
+        java.nio.ByteBuffer trailer = java.nio.ByteBuffer.wrap(bytes, bytes.length - 8, 8)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(Integer.toUnsignedLong(trailer.getInt())).as("the CRC-32 in the trailer of %s", gz.getFileName())
+                .isEqualTo(crc.getValue());
+        assertThat(trailer.getInt()).as("the length in the trailer of %s", gz.getFileName()).isEqualTo((int) size);
+        return size;
+    }
+
+    /** The size of {@code input} deflated as one stream by one Deflater at {@code level}, plus gzip's 18 bytes. */
+    static long singleStreamGzipSize(Path input, int level) throws IOException {
+        java.util.zip.Deflater deflater = new java.util.zip.Deflater(level, true);
+        try {
+            deflater.setInput(Files.readAllBytes(input));
+            deflater.finish();
+            byte[] out = new byte[64 * KIB];
+            long size = 18;
+            while (!deflater.finished()) {
+                size += deflater.deflate(out);
+            }
+            return size;
+        } finally {
+            deflater.end();
+        }
+    }
+
+    @Nested
+    @Tag("task:6")
+    @DisplayName("Task 6 (stretch): pigz-style blocks inside one file")
+    class Blocks {
+
+        static final int BLOCK = Settings.DEFAULT_BLOCK_SIZE;
+
+        @Test
+        @Timeout(60)
+        @Points(3)
+        @Hint("Read blocks of blockSize; deflate each with its own Deflater: setDictionary(the 32 KiB before it), then "
+                + "SYNC_FLUSH until deflate() leaves room in your buffer; only the last block finish()es. Write the "
+                + "header once, the blocks in order, and one trailer with the CRC-32 of the whole input.")
+        @DisplayName("compressInBlocks writes one gzip member that round-trips and gzip -t accepts (0 B, 1 B, 128 KiB"
+                + " − 1, 128 KiB, 128 KiB + 1, 3 MiB, level 0)")
+        void roundTrip() throws Exception {
+            List<Path> inputs = corpus(0, 1, BLOCK - 1, BLOCK, BLOCK + 1, 3 * MIB + 17);
+            ParallelCompressor compressor = new ParallelCompressor(settings().threads(3).build());
+            List<Path> outputs = new ArrayList<>();
+            for (Path input : inputs) {
+                FileResult result = compressor.compressInBlocks(input);
+                assertThat(result.status()).as("%s, error %s", input.getFileName(), result.error())
+                        .isEqualTo(Status.OK);
+                assertThat(result.output()).isEqualTo(gz(input));
+                assertThat(result.inputBytes()).as("inputBytes of %s", input.getFileName()).isEqualTo(Files.size(input));
+                assertThat(result.outputBytes()).as("outputBytes of %s", input.getFileName())
+                        .isEqualTo(Files.size(gz(input)));
+                assertRoundTrips(input, gz(input));
+                assertThat(assertOneMember(gz(input))).isEqualTo(Files.size(input));
+                outputs.add(gz(input));
+            }
+            Path stored = Files.createDirectory(tmp.resolve("level-0"));
+            Path big = inputs.getLast();
+            new ParallelCompressor(settings().level(0).outputDir(stored).build()).compressInBlocks(big);
+            Path storedGz = stored.resolve(big.getFileName() + ".gz");
+            assertRoundTrips(big, storedGz);
+            assertOneMember(storedGz);
+            outputs.add(storedGz);
+            assertGzipAccepts(outputs);
+            assertThat(partials(tmp)).as("temp files left").isEmpty();
+        }
+
+        @Test
+        @Timeout(60)
+        @Points(3)
+        @Hint("Submit the blocks to a pool of `threads` workers, several ahead of the writer, so that `threads` "
+                + "Deflaters are inside deflate() at once; the calling thread reads, and writes the results in order.")
+        @DisplayName("the blocks of one file are deflated on `threads` worker threads at once (3 threads, 2 MiB in"
+                + " 128 KiB blocks)")
+        void parallel() throws Exception {
+            Path input = corpus(2 * MIB + 3).getFirst();
+            RendezvousDeflaters deflaters = new RendezvousDeflaters(3);
+            FileResult result = new ParallelCompressor(settings().threads(3).deflaters(deflaters).build())
+                    .compressInBlocks(input);
+            assertThat(result.status()).as("error %s", result.error()).isEqualTo(Status.OK);
+            assertThat(deflaters.peakInside.get()).as("threads inside Deflater.deflate() at once with threads(3); "
+                    + "threads seen: %s", deflaters.threads).isEqualTo(3);
+            assertThat(deflaters.live.get()).as("Deflaters not ended").isZero();
+            assertRoundTrips(input, gz(input));
+        }
+
+        @Test
+        @Timeout(60)
+        @Points(2)
+        @Hint("Without a dictionary every block starts from nothing and pays again for what the previous block "
+                + "already said. Deflater.setDictionary(previous block, its length - 32 KiB, 32 KiB) before setInput.")
+        @DisplayName("each block is primed with the 32 KiB before it: data that repeats across block boundaries "
+                + "compresses within 5% of one deflate stream")
+        void dictionary() throws Exception {
+            byte[] pattern = new byte[20 * KIB]; // random, so only a match 20 KiB back compresses it
+            new SplittableRandom(17).nextBytes(pattern);
+            Path input = tmp.resolve("repetitive.bin");
+            try (java.io.OutputStream out = Files.newOutputStream(input)) {
+                for (int i = 0; i < 100; i++) {
+                    out.write(pattern);
+                }
+            }
+            FileResult result = new ParallelCompressor(settings().threads(2).build()).compressInBlocks(input);
+            assertThat(result.status()).as("error %s", result.error()).isEqualTo(Status.OK);
+            assertRoundTrips(input, gz(input));
+            long single = singleStreamGzipSize(input, Settings.DEFAULT_LEVEL);
+            assertThat(Files.size(gz(input))).as("size of 2,000 KiB (a 20 KiB random pattern, 100 times) in 128 KiB "
+                    + "blocks; one deflate stream makes %d bytes", single).isLessThanOrEqualTo(single * 105 / 100);
+        }
+
+        @Test
+        @Timeout(90)
+        @Points(2)
+        @Hint("Bound the blocks in flight (read, not yet written): e.g. wait for the oldest block and write it before "
+                + "reading another once 2 × threads are in flight. A pool's queue alone is unbounded.")
+        @DisplayName("48 MiB in blocks through a child JVM with -Xmx24m: a bounded window of blocks in flight, every"
+                + " Deflater ended")
+        void boundedMemory() throws Exception {
+            Path shm = Path.of("/dev/shm");
+            Path base = Files.isDirectory(shm) && Files.isWritable(shm) ? shm : tmp;
+            Path dir = Files.createTempDirectory(base, "ex08-blocks-");
+            try {
+                Path in = Files.createDirectory(dir.resolve("in"));
+                Corpus.write(in.resolve("big.bin"), 48L * MIB, 3);
+                try (ChildJvm jvm = ChildJvm.builder(MemoryMain.class).jvmArgs("-Xmx24m", "-XX:TieredStopAtLevel=1")
+                        .args(in.toString(), "2", String.valueOf(64 * KIB), "1", "blocks").start()) {
+                    int exit = jvm.awaitExit(Duration.ofSeconds(80));
+                    rethrowIfChildHitStub(jvm);
+                    assertThat(exit).as("exit of the child JVM (-Xmx24m):\n%s", jvm.outputForMessage()).isZero();
+                    assertThat(jvm.stdout()).as(jvm.outputForMessage()).contains("RESULT ok=1 failed=0")
+                            .contains("live=0");
+                    Matcher peak = Pattern.compile("peak=(\\d+)").matcher(jvm.stdout());
+                    assertThat(peak.find()).isTrue();
+                    assertThat(Integer.parseInt(peak.group(1))).as("Deflaters alive at once with 2 threads")
+                            .isLessThanOrEqualTo(2);
+                }
+            } finally {
+                deleteTree(dir);
+            }
+        }
+
+        @Test
+        @Timeout(60)
+        @Points(2)
+        @Hint("The same retry loop as compress(): a new input stream, temp file, CRC and Deflaters per attempt. On "
+                + "interrupt: stop reading, cancel the blocks in flight, shut the pool down and wait for it, delete the "
+                + "temp file, throw InterruptedException.")
+        @DisplayName("a fault mid-file is retried from a clean temp file; interrupting the caller ends it with"
+                + " InterruptedException, no .tmp, no Deflater alive, no worker left")
+        void retryAndCancel() throws Exception {
+            List<Path> inputs = corpus(900 * KIB, 900 * KIB);
+            ScriptedFileOps faults = new ScriptedFileOps().fail("file-0.log", new Fault(Kind.READ, 500 * KIB));
+            CountingDeflaters counted = new CountingDeflaters();
+            FileResult retried = new ParallelCompressor(settings().threads(2).fileOps(faults).deflaters(counted)
+                    .build()).compressInBlocks(inputs.get(0));
+            assertThat(retried.status()).as("error %s", retried.error()).isEqualTo(Status.OK);
+            assertThat(retried.attempts()).as("attempts after a read fault at 500 KiB").isEqualTo(2);
+            assertRoundTrips(inputs.get(0), gz(inputs.get(0)));
+            assertThat(counted.live.get()).as("Deflaters not ended after the retry").isZero();
+
+            ScriptedFileOps ops = new ScriptedFileOps();
+            ops.holdAt = 400 * KIB;
+            CountingDeflaters deflaters = new CountingDeflaters();
+            LeakCheck.Snapshot before = leaks.snapshot();
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread caller = Thread.ofPlatform().name("test-caller").start(() -> {
+                try {
+                    outcome.set(new ParallelCompressor(settings().threads(2).fileOps(ops).deflaters(deflaters)
+                            .build()).compressInBlocks(inputs.get(1)));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            try {
+                await().atMost(Duration.ofSeconds(10)).until(() -> ops.heldNow.get() == 1 || outcome.get() != null);
+                rethrowIfDone(outcome);
+                caller.interrupt();
+                caller.join(TimeUnit.SECONDS.toMillis(10));
+                assertThat(caller.isAlive()).as("compressInBlocks() still running 10 s after its caller was "
+                        + "interrupted").isFalse();
+            } finally {
+                ops.release.countDown();
+                caller.join(TimeUnit.SECONDS.toMillis(20));
+            }
+            rethrowIfStub(outcome.get() instanceof Throwable t ? t : null);
+            assertThat(outcome.get()).as("what compressInBlocks() ended with").isInstanceOf(InterruptedException.class);
+            assertThat(partials(tmp)).as("temp files after the cancellation").isEmpty();
+            assertThat(gz(inputs.get(1))).as("the output of the cancelled file").doesNotExist();
+            assertThat(deflaters.live.get()).as("Deflaters not ended after the cancellation").isZero();
+            leaks.assertNoLeaksSince(before);
         }
     }
 }

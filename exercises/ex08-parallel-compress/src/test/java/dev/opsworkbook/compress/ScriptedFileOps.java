@@ -21,13 +21,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The real file system with the faults and holds a test scripts: an {@link IOException} at a chosen byte of a chosen
  * attempt (reading the input, writing the temp file), a failing {@code sync()} or rename; inputs that stop at a byte
  * until released; and a rendezvous that makes {@code openInput} wait until N inputs are open at once. A temp file
- * {@code x.gz.tmp} belongs to input {@code x}. Attempt n of a file is its n-th {@code openInput} for READ and DENIED
+ * {@code x.gz.tmp} belongs to input {@code x}. Attempt n of a file is its n-th {@code openInput} for READ, DENIED and RUNTIME
  * faults and its n-th {@code createOutput} for the others, so the order in which an attempt opens the two does not
  * matter.
  */
 final class ScriptedFileOps implements FileOps {
 
-    enum Kind { READ, WRITE, SYNC, MOVE, DENIED }
+    enum Kind { READ, WRITE, SYNC, MOVE, DENIED, RUNTIME }
 
     /** The faults that an attempt may recover from by trying again. */
     static final Kind[] TRANSIENT = {Kind.READ, Kind.WRITE, Kind.SYNC, Kind.MOVE};
@@ -36,6 +36,7 @@ final class ScriptedFileOps implements FileOps {
      * A fault: {@code offset} is the byte at which READ or WRITE fails (ignored for the others); DENIED makes
      * {@code openInput} throw {@link AccessDeniedException}, as for a file the process may not read. A WRITE fault
      * beyond the bytes the attempt writes (the output compressed better than expected) fails its {@code sync()}.
+     * RUNTIME makes {@code openInput} throw an {@link IllegalStateException}, as a bug in a file system layer would.
      */
     record Fault(Kind kind, long offset) {
     }
@@ -83,7 +84,8 @@ final class ScriptedFileOps implements FileOps {
 
     private Fault faultFor(String inputName, Kind kind) {
         List<Fault> list = faults.get(inputName);
-        AtomicInteger count = (kind == Kind.READ || kind == Kind.DENIED ? attempts : creates).get(inputName);
+        boolean atOpen = kind == Kind.READ || kind == Kind.DENIED || kind == Kind.RUNTIME;
+        AtomicInteger count = (atOpen ? attempts : creates).get(inputName);
         int attempt = count == null ? 0 : count.get();
         if (list == null || attempt < 1 || attempt > list.size()) {
             return null;
@@ -106,6 +108,10 @@ final class ScriptedFileOps implements FileOps {
         if (faultFor(name, Kind.DENIED) != null) {
             real.close();
             throw new AccessDeniedException(input.toString());
+        }
+        if (faultFor(name, Kind.RUNTIME) != null) {
+            real.close();
+            throw new IllegalStateException("injected runtime fault opening " + name);
         }
         maxOpen.accumulateAndGet(openNow.incrementAndGet(), Math::max);
         int wanted = rendezvous;

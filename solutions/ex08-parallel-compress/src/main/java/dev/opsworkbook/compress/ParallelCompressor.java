@@ -3,6 +3,7 @@ package dev.opsworkbook.compress;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
@@ -11,7 +12,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -24,6 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +41,8 @@ public final class ParallelCompressor {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParallelCompressor.class);
     private static final AtomicInteger POOLS = new AtomicInteger();
+    /** Deflate's window: the most a match can reach back, so the most of a dictionary that can help. */
+    private static final int DICTIONARY = 32 * 1024;
 
     private final Settings settings;
     private final int threads;
@@ -64,14 +71,11 @@ public final class ParallelCompressor {
             tracker.finishFile(0);
             return new Report(List.of());
         }
-        int poolId = POOLS.incrementAndGet();
-        AtomicInteger workerId = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(threads, inputs.size()),
-                r -> new Thread(r, "compress-" + poolId + "-worker-" + workerId.incrementAndGet()));
+        ExecutorService pool = newPool(Math.min(threads, inputs.size()));
         try {
             List<Future<FileResult>> futures = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
-                FileJob job = new FileJob(inputs.get(i), targets.get(i), sizes[i], tracker);
+                FileJob job = new FileJob(inputs.get(i), targets.get(i), sizes[i], tracker, null);
                 futures.add(pool.submit(job::run));
             }
             List<FileResult> results = new ArrayList<>();
@@ -90,6 +94,32 @@ public final class ParallelCompressor {
             pool.shutdownNow();
             awaitUninterruptibly(pool);
         }
+    }
+
+    /**
+     * Stretch: compresses one (large) file the way pigz does, its blocks of {@link Settings#blockSize()} on all the
+     * worker threads at once, into one gzip member. Outputs, skipping, retries, progress, Deflaters and cancellation
+     * follow the same contract as {@link #compress(List)} of this one file.
+     */
+    public FileResult compressInBlocks(Path input) throws InterruptedException {
+        Path target = targets(List.of(input)).getFirst();
+        long size = sizeOrZero(input);
+        ProgressTracker tracker = new ProgressTracker(settings.listener(), size, 1);
+        ExecutorService pool = newPool(threads);
+        try {
+            // The calling thread reads, keeps the order and writes; the pool only deflates blocks.
+            return new FileJob(input, target, size, tracker, pool).run();
+        } finally {
+            pool.shutdownNow();
+            awaitUninterruptibly(pool);
+        }
+    }
+
+    private static ExecutorService newPool(int size) {
+        int poolId = POOLS.incrementAndGet();
+        AtomicInteger workerId = new AtomicInteger();
+        return Executors.newFixedThreadPool(size,
+                r -> new Thread(r, "compress-" + poolId + "-worker-" + workerId.incrementAndGet()));
     }
 
     private List<Path> targets(List<Path> inputs) {
@@ -137,15 +167,18 @@ public final class ParallelCompressor {
         private final Path temp;
         private final long size;
         private final ProgressTracker tracker;
+        /** Where the blocks of this file are deflated ({@code compressInBlocks}); {@code null}: all on this thread. */
+        private final @Nullable ExecutorService blockPool;
         /** Bytes of this file already counted in the progress: the furthest any attempt has read. */
         private long counted;
 
-        FileJob(Path input, Path target, long size, ProgressTracker tracker) {
+        FileJob(Path input, Path target, long size, ProgressTracker tracker, @Nullable ExecutorService blockPool) {
             this.input = input;
             this.target = target;
             this.temp = target.resolveSibling(target.getFileName() + ".tmp");
             this.size = size;
             this.tracker = tracker;
+            this.blockPool = blockPool;
         }
 
         FileResult run() throws InterruptedException {
@@ -157,7 +190,7 @@ public final class ParallelCompressor {
             Duration backoff = settings.initialBackoff();
             for (int attempt = 1; ; attempt++) {
                 try {
-                    long[] bytes = attempt();
+                    long[] bytes = blockPool == null ? attempt() : attemptInBlocks(blockPool);
                     tracker.finishFile(size - counted);
                     return new FileResult(input, FileResult.Status.OK, target, bytes[0], bytes[1], attempt, since(start),
                             null);
@@ -210,12 +243,144 @@ public final class ParallelCompressor {
             }
         }
 
+        /**
+         * One attempt, pigz-style: this thread reads the input block by block, the pool deflates up to
+         * {@code 2 × threads} blocks ahead (each with the 32 KiB before it as its dictionary, so the ratio barely
+         * suffers), and this thread writes the results in order. Returns {input bytes, output bytes}.
+         */
+        private long[] attemptInBlocks(ExecutorService pool) throws IOException {
+            int blockSize = settings.blockSize();
+            // The window bounds memory: at most this many blocks read and not yet written, whatever the file's size.
+            int window = 2 * threads;
+            Deque<Future<Block>> inFlight = new ArrayDeque<>(window);
+            // CRC-32 in input order on this thread: the JDK's CRC32 is an intrinsic (several GB/s), a small fraction
+            // of deflate's cost, so it needs no per-block CRCs and no crc32_combine.
+            CRC32 crc = new CRC32();
+            try (InputStream in = settings.fileOps().openInput(input);
+                 FileOps.SyncableOutputStream out = settings.fileOps().createOutput(temp)) {
+                out.write(GzipMember.HEADER);
+                long written = GzipMember.HEADER.length;
+                long read = 0;
+                byte @Nullable [] previous = null;
+                Block block = readBlock(in, blockSize);
+                while (true) {
+                    read += block.length;
+                    crc.update(block.data, 0, block.length);
+                    advanceTo(read);
+                    // The last block must be known before it is deflated (it alone ends the stream): a full block is
+                    // the last one only if nothing follows it.
+                    Block next = block.length < blockSize ? Block.NONE : readBlock(in, blockSize);
+                    boolean last = next.length == 0;
+                    Block current = block;
+                    byte @Nullable [] dictionary = previous;
+                    inFlight.add(pool.submit(() -> deflateBlock(current, dictionary, last)));
+                    if (inFlight.size() >= window || last) {
+                        written += writeOldest(inFlight, out, last ? inFlight.size() : 1);
+                    }
+                    if (last) {
+                        break;
+                    }
+                    previous = block.data;
+                    block = next;
+                }
+                byte[] trailer = GzipMember.trailer(crc.getValue(), read);
+                out.write(trailer);
+                out.sync();
+                out.close();
+                settings.fileOps().moveAtomically(temp, target);
+                syncDirectory(target);
+                return new long[] {read, written + trailer.length};
+            } finally {
+                inFlight.forEach(f -> f.cancel(true)); // a failed attempt's blocks are of no use to the next one
+            }
+        }
+
+        /** Reads a full block unless the input ends first; checks for cancellation between blocks. */
+        private Block readBlock(InputStream in, int blockSize) throws IOException {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("cancelled");
+            }
+            byte[] data = new byte[blockSize];
+            return new Block(data, in.readNBytes(data, 0, blockSize));
+        }
+
+        /** Waits for the {@code count} oldest blocks in flight and writes them; returns the bytes written. */
+        private long writeOldest(Deque<Future<Block>> inFlight, OutputStream out, int count) throws IOException {
+            long written = 0;
+            for (int i = 0; i < count; i++) {
+                Block deflated;
+                try {
+                    deflated = inFlight.element().get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("cancelled");
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new IllegalStateException("deflating a block failed", e.getCause());
+                }
+                inFlight.remove();
+                out.write(deflated.data, 0, deflated.length);
+                written += deflated.length;
+            }
+            return written;
+        }
+
+        /**
+         * Deflates one block on a worker into raw deflate data that the next block's data can follow byte for byte:
+         * primed with the 32 KiB before it, ended by a sync flush (an empty stored block, byte-aligned), or by the
+         * final block when it is the last one.
+         */
+        private Block deflateBlock(Block block, byte @Nullable [] previous, boolean last) {
+            Deflater deflater = settings.deflaters().create(settings.level());
+            try {
+                if (previous != null) {
+                    deflater.setDictionary(previous, previous.length - DICTIONARY, DICTIONARY);
+                }
+                deflater.setInput(block.data, 0, block.length);
+                int flush = Deflater.SYNC_FLUSH;
+                if (last) {
+                    deflater.finish();
+                    flush = Deflater.NO_FLUSH;
+                }
+                // Stored blocks (level 0, random data) cost 5 bytes per 16 KiB or more; the flush a few more.
+                byte[] out = new byte[block.length + block.length / 1024 + 64];
+                int length = 0;
+                while (true) {
+                    int n = deflater.deflate(out, length, out.length - length, flush);
+                    length += n;
+                    boolean done = last ? deflater.finished() : length < out.length; // SYNC_FLUSH: room left = done
+                    if (done) {
+                        return new Block(out, length);
+                    }
+                    if (length == out.length) {
+                        out = Arrays.copyOf(out, out.length * 2);
+                    }
+                }
+            } finally {
+                deflater.end();
+            }
+        }
+
         private void advanceTo(long position) {
             long delta = Math.min(position, size) - counted;
             if (delta > 0) {
                 counted += delta;
                 tracker.advance(delta);
             }
+        }
+    }
+
+    /** {@code length} bytes of {@code data}: a block of input, or its deflated form. */
+    private static final class Block {
+        static final Block NONE = new Block(new byte[0], 0);
+        final byte[] data;
+        final int length;
+
+        Block(byte[] data, int length) {
+            this.data = data;
+            this.length = length;
         }
     }
 
@@ -328,14 +493,19 @@ public final class ParallelCompressor {
             while (!deflater.finished()) {
                 drain();
             }
-            long c = crc.getValue();
-            byte[] trailer = new byte[8];
-            for (int i = 0; i < 4; i++) {
-                trailer[i] = (byte) (c >>> (8 * i));
-                trailer[4 + i] = (byte) (inputBytes >>> (8 * i)); // ISIZE: the length modulo 2^32
-            }
+            byte[] trailer = trailer(crc.getValue(), inputBytes);
             out.write(trailer);
             return written + trailer.length;
+        }
+
+        /** CRC-32 and ISIZE (the length modulo 2^32), both little-endian. */
+        static byte[] trailer(long crc, long inputBytes) {
+            byte[] trailer = new byte[8];
+            for (int i = 0; i < 4; i++) {
+                trailer[i] = (byte) (crc >>> (8 * i));
+                trailer[4 + i] = (byte) (inputBytes >>> (8 * i));
+            }
+            return trailer;
         }
 
         private void drain() throws IOException {
