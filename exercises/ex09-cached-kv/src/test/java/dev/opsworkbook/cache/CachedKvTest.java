@@ -590,7 +590,7 @@ class CachedKvTest {
 
         @Test
         @Timeout(60)
-        @Points(8)
+        @Points(6)
         @Hint("Count consecutive failures; at breakerFailures open (remember ticker.read()); while open, throw "
                 + "RedisUnavailableException without a Redis call; after breakerOpenFor let one probe through; a "
                 + "success closes it. Drop the pool's idle connections on a connection error: they died with the "
@@ -610,7 +610,9 @@ class CachedKvTest {
             }
             assertThat(kv.stats().breaker()).as("breaker after 3 failures").isEqualTo(BreakerState.OPEN);
             assertThat(kv.stats().redisErrors()).as("redisErrors after 3 failures").isEqualTo(3);
-            thrownBy(RedisUnavailableException.class, () -> kv.put("k", "v"), "put with the breaker open");
+            thrownBy(RedisUnavailableException.class, () -> kv.put("warm", "w2"), "put with the breaker open");
+            thrownBy(RedisUnavailableException.class, () -> kv.get("warm"),
+                    "get of a key whose put just failed (L1 must not keep the value the put meant to replace)");
             redis.restart();
             for (int i = 0; i < 3; i++) {
                 String key = "open" + i;
@@ -627,6 +629,28 @@ class CachedKvTest {
             origin.with("next", "n");
             assertThat(kv.get("next")).contains("n");
             assertThat(redis.call("GET", "next")).as("written back to Redis again").isEqualTo("n");
+        }
+
+        @Test
+        @Timeout(60)
+        @Points(2)
+        @Hint("The breaker counts consecutive failures: any success in CLOSED sets the count back to 0.")
+        @DisplayName("failures separated by a success do not open the breaker: it counts consecutive failures")
+        void consecutiveFailures() {
+            origin.with("ok1", "1").with("ok2", "2");
+            CachedKv kv = open(settings().breakerFailures(3).redisTimeout(Duration.ofMillis(500)).build());
+            redis.stop();
+            thrownBy(RedisUnavailableException.class, () -> kv.get("a"), "get 1 with Redis stopped");
+            thrownBy(RedisUnavailableException.class, () -> kv.get("b"), "get 2 with Redis stopped");
+            redis.restart();
+            assertThat(kv.get("ok1")).as("a get with Redis back").contains("1");
+            redis.stop();
+            thrownBy(RedisUnavailableException.class, () -> kv.get("c"), "get 3 with Redis stopped again");
+            thrownBy(RedisUnavailableException.class, () -> kv.get("d"), "get 4 with Redis stopped again");
+            assertThat(kv.stats().breaker()).as("breaker after 2 failures, 1 success, 2 failures (threshold 3)")
+                    .isEqualTo(BreakerState.CLOSED);
+            redis.restart();
+            assertThat(kv.get("ok2")).as("a get with Redis back again").contains("2");
         }
 
         @Test
