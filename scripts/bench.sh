@@ -38,6 +38,7 @@ find_maven
 case "$slug" in
     ex08-*) ensure_tool pigz pigz; ensure_tool gzip gzip ;;
 esac
+ensure_exercise_tools "$slug"
 
 out="$ROOT/target/bench"
 mkdir -p "$out"

@@ -76,6 +76,7 @@ fi
 
 find_jdk
 find_maven
+ensure_exercise_tools "${slugs[@]}"
 
 modules="common/test-support"
 for s in "${slugs[@]}"; do

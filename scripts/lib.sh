@@ -104,6 +104,18 @@ ensure_tool() {
     command -v "$cmd" >/dev/null 2>&1 || die 2 "'$cmd' not found: install the Debian package '$package' (apt-get install $package)."
 }
 
+# ensure_exercise_tools SLUG...: the programs these exercises' suites run, installed when missing (see ensure_tool).
+# ex09's real Redis (the kit's TestRedis): redis-server 6.2+ from the Debian package; where it cannot be installed, the
+# kit falls back to the binary bundled in embedded-redis, so a failed install is not an error.
+ensure_exercise_tools() {
+    local slug
+    for slug in "$@"; do
+        case "$slug" in
+            ex09-*) (ensure_tool redis-server redis-server) || echo "  (the suite uses the redis-server bundled in embedded-redis)" >&2 ;;
+        esac
+    done
+}
+
 # All exercise slugs, in order.
 all_exercises() {
     local d

@@ -34,6 +34,7 @@ fi
 
 find_jdk
 find_maven
+ensure_exercise_tools "${slugs[@]}"
 
 out="$ROOT/target/verify"
 rm -rf "$out"
