@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -258,13 +259,12 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
         return sb.toString();
     }
 
-    /** This JVM's open descriptors, number to link target, from {@code /proc/self/fd}. */
     /**
      * Descriptors the JDK holds for a server process that a fixture runs for a whole test class (see
      * {@link TestRedis}): while a child process runs, the JDK keeps a pipe to it open even when all its streams are
      * redirected. Not a test's leak, also when the fixture restarts the server within a test.
      */
-    private static final Map<Integer, String> FIXTURE_DESCRIPTORS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<Integer, String> FIXTURE_DESCRIPTORS = new ConcurrentHashMap<>();
 
     static void ownedByFixture(Map<Integer, String> descriptors) {
         FIXTURE_DESCRIPTORS.putAll(descriptors);
@@ -274,6 +274,7 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
         descriptors.forEach(FIXTURE_DESCRIPTORS::remove);
     }
 
+    /** This JVM's open descriptors, number to link target, from {@code /proc/self/fd}. */
     static Map<Integer, String> openDescriptors() {
         Map<Integer, String> fds = new TreeMap<>();
         Path dir = Path.of("/proc/self/fd");

@@ -109,7 +109,7 @@ public final class CachedKv implements AutoCloseable {
         List<String> wanted = new ArrayList<>();
         long now = ticker.read();
         for (String key : keys) {
-            if (found.containsKey(key) || wanted.contains(key)) {
+            if (found.containsKey(key)) { // asked twice: once is enough
                 continue;
             }
             Lru.Entry entry = l1.get(key, now);
