@@ -595,7 +595,7 @@ class FileServiceTest {
         @Test
         @Points(3)
         @Hint("Content-Type from the README's extension table (else application/octet-stream), X-Content-Type-Options:"
-                + " nosniff, and Content-Disposition: attachment; filename=\"<ASCII fallback>\";"
+                + " nosniff, Cache-Control: no-store, and Content-Disposition: attachment; filename=\"<ASCII fallback>\";"
                 + " filename*=UTF-8''<percent-encoded UTF-8 name> (RFC 6266 / 8187).")
         @DisplayName("downloads carry a Content-Type by extension, nosniff, and Content-Disposition: attachment with"
             + " an RFC 6266 filename*")
@@ -619,6 +619,9 @@ class FileServiceTest {
                         .hasValueSatisfying(v -> assertThat(v).startsWithIgnoringCase(e.getValue()));
                 assertThat(response.headers().firstValue("X-Content-Type-Options")).as("X-Content-Type-Options of %s", name)
                         .hasValueSatisfying(v -> assertThat(v).isEqualToIgnoringCase("nosniff"));
+                assertThat(response.headers().firstValue("Cache-Control")).as("Cache-Control of %s (a one-time download"
+                        + " must not be stored by a cache)", name).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase(
+                        "no-store"));
                 String disposition = response.headers().firstValue("Content-Disposition").orElse("");
                 assertThat(disposition).as("Content-Disposition of %s", name).startsWithIgnoringCase("attachment");
                 assertThat(disposition.chars().allMatch(c -> c >= 0x20 && c < 0x7f))
