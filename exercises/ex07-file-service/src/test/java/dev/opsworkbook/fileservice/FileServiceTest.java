@@ -635,9 +635,11 @@ class FileServiceTest {
                 var plain = Pattern.compile("filename\\s*=\\s*\"([^\"]*)\"", Pattern.CASE_INSENSITIVE).matcher(disposition);
                 assertThat(plain.find()).as("Content-Disposition of %s has filename=\"<ASCII fallback>\" (was: %s)", name,
                         disposition).isTrue();
+                String shape = name.chars().mapToObj(c -> c >= 0x20 && c < 0x7f ? Character.toString(c) : "?")
+                        .collect(java.util.stream.Collectors.joining());
                 assertThat(plain.group(1)).as("the fallback in filename=\"...\" of %s: each non-ASCII character replaced by"
-                        + " one ASCII character, every other character kept (here ? stands for any)", name)
-                        .matches(fallbackPattern(name));
+                        + " one ASCII character, every other character kept, i.e. %s where ? is any printable ASCII", name,
+                        shape).matches(fallbackPattern(name));
             }
         }
 
