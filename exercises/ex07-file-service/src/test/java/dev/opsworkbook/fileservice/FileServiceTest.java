@@ -141,7 +141,8 @@ class FileServiceTest {
         @Test
         @Points(3)
         @Hint("PUT /files/{path}: 201 when the file is new, 200 when it replaced one; the SHA-256 of the body as"
-                + " Repr-Digest: sha-256=:<base64>: and in the JSON body as \"sha256\" (lowercase hex), with \"size\".")
+                + " Repr-Digest: sha-256=:<base64>: and in the JSON body (Content-Type: application/json) as \"sha256\""
+                + " (lowercase hex), with \"size\". An empty body is an upload of 0 bytes.")
         @DisplayName("a PUT stores the exact bytes: 201 when new, 200 when replaced, with the SHA-256 as Repr-Digest and in JSON")
         void putStoresTheBytes() throws Exception {
             start(Settings.of(root, SECRET));
@@ -165,25 +166,40 @@ class FileServiceTest {
                     .containsEntry("sha256", HexFormat.of().formatHex(digest))
                     .containsEntry("size", Integer.toString(second.length))
                     .containsEntry("path", "reports/q3.csv");
+            assertThat(replaced.headers().firstValue("Content-Type")).as("Content-Type of the upload's JSON answer")
+                    .hasValueSatisfying(v -> assertThat(v).startsWithIgnoringCase("application/json"));
+            HttpResponse<String> empty = put("empty.txt", new byte[0]);
+            assertThat(empty.statusCode()).as("status of an empty upload (0 bytes is within any cap; body: %s)", empty.body())
+                    .isEqualTo(201);
+            assertThat(json(empty)).as("the JSON body of an empty upload's answer").containsEntry("size", "0")
+                    .containsEntry("sha256", HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest()));
+            assertThat(root.resolve("empty.txt")).as("the empty uploaded file").isEmptyFile();
             assertThat(filesUnder(root)).as("every file under the root (no temp file may be left)")
-                    .containsExactly("reports/q3.csv");
+                    .containsExactly("empty.txt", "reports/q3.csv");
         }
 
         @Test
         @Points(2)
         @Hint("Create the missing parent directories under the root. Names are Unicode: letters and digits of any"
-                + " script, spaces and . _ - ~ + @ = , ( ) are fine inside a name (see the README's allow-list).")
+                + " script, spaces and . _ - ~ + @ = , ( ) are fine inside a name (see the README's allow-list), up to"
+                + " 32 segments of up to 255 bytes each. A PUT to a name that is a directory is a 409.")
         @DisplayName("missing directories are created, and names with spaces, inner dots and non-ASCII letters are accepted")
         void nestedAndUnicodeNames() throws Exception {
             start(Settings.of(root, SECRET));
             List<String> names = List.of("a/b/c/deep.txt", "résumé 2024.pdf", "报告/第一季度.txt", "x-y_z~1+2@3=4,(5).tar.gz",
-                    "v1.2/notes..old.txt", "Ελληνικά/καλημέρα.md");
+                    "v1.2/notes..old.txt", "Ελληνικά/καλημέρα.md",
+                    "é".repeat(127) + "x",                       // a segment of 255 bytes in UTF-8: the most allowed
+                    "d/".repeat(31) + "32nd.txt");               // 32 segments: the most allowed
             for (String name : names) {
                 HttpResponse<String> response = put(encodePath(name), name.getBytes(UTF_8));
                 assertThat(response.statusCode()).as("status of PUT /files/%s (body: %s)", name, response.body())
                         .isEqualTo(201);
                 assertThat(root.resolve(name)).as("the uploaded file %s", name).hasContent(name);
             }
+            HttpResponse<String> onDirectory = put("a/b", "x".getBytes(UTF_8));
+            assertThat(onDirectory.statusCode()).as("status of PUT /files/a/b, where a/b is a directory").isEqualTo(409);
+            assertThat(root.resolve("a/b/c/deep.txt")).as("a file inside the directory a/b after that PUT").hasContent(
+                    "a/b/c/deep.txt");
         }
 
         @Test
@@ -202,7 +218,7 @@ class FileServiceTest {
             authorizations.put("the token as Basic credentials", "Basic " + Base64.getEncoder()
                     .encodeToString(("user:" + SECRET).getBytes(UTF_8)));
             for (var e : authorizations.entrySet()) {
-                HttpRequest.Builder request = request("/files/stolen.txt").PUT(BodyPublishers.ofString("x"));
+                HttpRequest.Builder request = request("/files/stolen/x.txt").PUT(BodyPublishers.ofString("x"));
                 if (e.getValue() != null) {
                     request.header("Authorization", e.getValue());
                 }
@@ -210,12 +226,18 @@ class FileServiceTest {
                 assertThat(response.statusCode()).as("status of an upload with %s", e.getKey()).isEqualTo(401);
                 assertThat(response.headers().firstValue("WWW-Authenticate")).as("WWW-Authenticate of that 401")
                         .hasValueSatisfying(v -> assertThat(v).startsWithIgnoringCase("Bearer"));
+                assertThat(response.headers().firstValue("Content-Type")).as("Content-Type of that 401 (an error's body is"
+                        + " text/plain)").hasValueSatisfying(v -> assertThat(v).startsWithIgnoringCase("text/plain"));
             }
             HttpResponse<String> get = send(request("/files/stolen.txt").header("Authorization", "Bearer " + SECRET).GET());
             assertThat(get.statusCode()).as("GET /files/stolen.txt (uploads only: PUT)").isEqualTo(405);
             assertThat(get.headers().firstValue("Allow")).as("Allow header of that 405").hasValueSatisfying(
                     v -> assertThat(v).containsIgnoringCase("PUT"));
-            assertThat(filesUnder(root)).as("files under the root after refused uploads").isEmpty();
+            try (Stream<Path> entries = Files.list(root)) {
+                assertThat(entries.map(p -> root.relativize(p).toString()).toList())
+                        .as("files and directories under the root after refused uploads of stolen/x.txt (check the token"
+                                + " before anything else, creating directories included)").isEmpty();
+            }
         }
 
         @Test
@@ -236,6 +258,8 @@ class FileServiceTest {
                             + " was still unsent (" + e.getMessage() + "): refuse it from the header alone", e);
                 }
                 assertThat(status).as("status of a PUT declaring 1001 bytes with a 1000-byte cap").isEqualTo(413);
+                assertThat(http.readHeaders().get("connection")).as("Connection header of that 413 (the body is left unread,"
+                        + " so the connection cannot carry another request)").isEqualToIgnoringCase("close");
             }
             awaitNothingUnder(root, "after a 413 for a declared length over the cap");
         }
@@ -316,10 +340,12 @@ class FileServiceTest {
         @Test
         @Points(3)
         @Hint("When reading the body fails (the client went away), delete the temp file: try/finally around the"
-                + " whole upload, and Files.deleteIfExists(temp) in the finally.")
+                + " whole upload, and Files.deleteIfExists(temp) in the finally; and close the exchange, so that the"
+                + " connection's descriptor is freed.")
         @DisplayName("a client that disconnects mid-upload leaves neither the file nor a temp file behind")
         void abortedUploadLeavesNothing() throws Exception {
             start(Settings.of(root, SECRET));
+            var before = leaks.snapshot();
             RawHttp http = RawHttp.connect(service().port(), ANSWER);
             toClose.add(http);
             http.send("PUT /files/aborted.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + SECRET
@@ -328,6 +354,9 @@ class FileServiceTest {
                     .pollInterval(Duration.ofMillis(20)).until(() -> !filesUnder(root).isEmpty());
             http.abort();
             awaitNothingUnder(root, "after the client disconnected mid-upload");
+            await("the service to close its side of the aborted upload's connection (close the exchange in a finally: an"
+                    + " open descriptor per aborted upload runs a long-lived service out of them)").atMost(ANSWER)
+                    .pollInSameThread().pollInterval(Duration.ofMillis(20)).until(() -> leaks.leaksSince(before), List::isEmpty);
         }
 
         @Test
@@ -418,6 +447,8 @@ class FileServiceTest {
                 decoded.add(Base64.getUrlDecoder().decode(url.substring(3)));
             }
             assertThat(tokens).as("distinct tokens among 200 links").hasSize(200);
+            assertThat(status(request(tokens.iterator().next()).HEAD())).as("HEAD of one of the 200 live links, after"
+                    + " all were created (creating links must not drop live ones)").isEqualTo(200);
             for (int i = 0; i < 16; i++) {
                 Set<Byte> values = new HashSet<>();
                 for (byte[] t : decoded) {
@@ -476,7 +507,8 @@ class FileServiceTest {
         @Test
         @Points(3)
         @Hint("401 without the bearer token; 400 for a body that is not a JSON object, a missing \"path\", or a"
-                + " \"ttl\" that is not an ISO-8601 duration in (0, P1D]; 404 when there is no regular file at the path.")
+                + " \"ttl\" that is not an ISO-8601 duration in (0, P1D]; 404 when there is no regular file at the path;"
+                + " 413 for a body over 16 KiB.")
         @DisplayName("bad link requests: 401 without the token, 400 for bad JSON, path or ttl, 404 for a missing file")
         void badLinkRequests() throws Exception {
             start(Settings.of(root, SECRET).withClock(clock));
@@ -506,6 +538,11 @@ class FileServiceTest {
                 assertThat(response.statusCode()).as("status of POST /links with the body %s", e.getKey())
                         .isEqualTo(e.getValue());
             }
+            String oversized = "{\"path\":\"notes.txt\",\"pad\":\"" + "x".repeat(17 * 1024) + "\"}";
+            HttpResponse<String> tooLarge = send(request("/links").header("Authorization", "Bearer " + SECRET)
+                    .POST(BodyPublishers.ofString(oversized)));
+            assertThat(tooLarge.statusCode()).as("status of POST /links with a 17 KiB body (the limit is 16 KiB)")
+                    .isEqualTo(413);
         }
 
         @Test
@@ -558,7 +595,7 @@ class FileServiceTest {
         @Test
         @Points(3)
         @Hint("Content-Type from the README's extension table (else application/octet-stream), X-Content-Type-Options:"
-                + " nosniff, and Content-Disposition: attachment; filename=\"<ASCII fallback>\";"
+                + " nosniff, Cache-Control: no-store, and Content-Disposition: attachment; filename=\"<ASCII fallback>\";"
                 + " filename*=UTF-8''<percent-encoded UTF-8 name> (RFC 6266 / 8187).")
         @DisplayName("downloads carry a Content-Type by extension, nosniff, and Content-Disposition: attachment with"
             + " an RFC 6266 filename*")
@@ -582,6 +619,9 @@ class FileServiceTest {
                         .hasValueSatisfying(v -> assertThat(v).startsWithIgnoringCase(e.getValue()));
                 assertThat(response.headers().firstValue("X-Content-Type-Options")).as("X-Content-Type-Options of %s", name)
                         .hasValueSatisfying(v -> assertThat(v).isEqualToIgnoringCase("nosniff"));
+                assertThat(response.headers().firstValue("Cache-Control")).as("Cache-Control of %s (a one-time download"
+                        + " must not be stored by a cache)", name).hasValueSatisfying(v -> assertThat(v).containsIgnoringCase(
+                        "no-store"));
                 String disposition = response.headers().firstValue("Content-Disposition").orElse("");
                 assertThat(disposition).as("Content-Disposition of %s", name).startsWithIgnoringCase("attachment");
                 assertThat(disposition.chars().allMatch(c -> c >= 0x20 && c < 0x7f))
@@ -592,6 +632,14 @@ class FileServiceTest {
                         disposition).isTrue();
                 assertThat(URLDecoder.decode(star.group(1).replace("+", "%2B"), UTF_8))
                         .as("the name in filename* of %s, percent-decoded", name).isEqualTo(name);
+                var plain = Pattern.compile("filename\\s*=\\s*\"([^\"]*)\"", Pattern.CASE_INSENSITIVE).matcher(disposition);
+                assertThat(plain.find()).as("Content-Disposition of %s has filename=\"<ASCII fallback>\" (was: %s)", name,
+                        disposition).isTrue();
+                String shape = name.chars().mapToObj(c -> c >= 0x20 && c < 0x7f ? Character.toString(c) : "?")
+                        .collect(java.util.stream.Collectors.joining());
+                assertThat(plain.group(1)).as("the fallback in filename=\"...\" of %s: each non-ASCII character replaced by"
+                        + " one ASCII character, every other character kept, i.e. %s where ? is any printable ASCII", name,
+                        shape).matches(fallbackPattern(name));
             }
         }
 
@@ -667,7 +715,8 @@ class FileServiceTest {
 
         @Test
         @Points(2)
-        @Hint("HEAD answers the GET's headers and never claims or spends the link: link previews and scanners send HEAD.")
+        @Hint("HEAD answers the GET's headers (Content-Length included) and never claims or spends the link: link"
+                + " previews and scanners send HEAD.")
         @DisplayName("HEAD answers 200 with the headers and does not spend the link")
         void headDoesNotSpend() throws Exception {
             start(Settings.of(root, SECRET).withClock(clock));
@@ -676,6 +725,8 @@ class FileServiceTest {
             for (int i = 1; i <= 3; i++) {
                 HttpResponse<String> head = send(request(url).HEAD());
                 assertThat(head.statusCode()).as("HEAD number %d", i).isEqualTo(200);
+                assertThat(head.headers().firstValueAsLong("Content-Length"))
+                        .as("Content-Length of HEAD number %d (what a GET would send: the file's 5 bytes)", i).hasValue(5);
             }
             HttpResponse<String> get = send(request(url).GET());
             assertThat(get.statusCode()).as("GET after three HEADs").isEqualTo(200);
@@ -697,6 +748,8 @@ class FileServiceTest {
                 assertThat(http.readStatus()).as("status of the download that will be aborted").isEqualTo(200);
                 http.readHeaders();
                 http.skipBody(MIB);
+                assertThat(status(request(url).HEAD())).as("HEAD while that download is under way (held at 1 MiB of 64 MiB)")
+                        .isEqualTo(409);
                 http.abort();
             }
             int after = await("the aborted download to end (HEAD stops answering 409)").atMost(Duration.ofSeconds(20))
@@ -760,7 +813,7 @@ class FileServiceTest {
                 assertThat(response.body()).as("answer to POST /links for %s", vector).doesNotContain(CANARY);
                 if (response.statusCode() < 400 || response.statusCode() >= 500) {
                     accepted.add(vector + " -> " + response.statusCode());
-                    String url = json(response).get("url");
+                    String url = response.statusCode() < 400 ? json(response).get("url") : null;
                     if (url != null) {
                         assertThat(send(request(url).GET()).body()).as("the download of a link made for %s", vector)
                                 .doesNotContain(CANARY);
@@ -861,7 +914,7 @@ class FileServiceTest {
             "%2e%2e%2fcanary.txt",                            // all encoded
             "sub/../../canary.txt", "sub/%2e%2e/%2e%2e/canary.txt", "sub%2f..%2f..%2fcanary.txt",
             "./../canary.txt", "sub//..//..//canary.txt",
-            "..%5ccanary.txt", "%2e%2e%5ccanary.txt", "..%5c..%5ccanary.txt", // backslash (vert.x CVE-2018-12542)
+            "..%5ccanary.txt", "%2e%2e%5ccanary.txt",         // backslash (vert.x CVE-2018-12542)
             "..\\canary.txt",                                 // raw backslash
             "%252e%252e%252fcanary.txt", "..%252fcanary.txt", // double-encoded
             "%25%32%65%25%32%65/canary.txt",                  // double-encoded, every byte
@@ -877,7 +930,7 @@ class FileServiceTest {
             "..;/canary.txt",                                 // Tomcat-style path parameter
             "%0d%0aSet-Cookie:%20x=1",                        // control characters
             "notes.txt.", "notes.txt%20",                     // Windows trailing dot and space
-            "%", "..%u2216canary.txt",                        // broken escapes
+            "%", "x%4", "..%u2216canary.txt",                 // broken escapes (x%4: a % one digit from the end)
             ".hidden");                                       // a leading dot: hidden files and temp names
 
     // ------------------------------------------------------------------------------------------------
@@ -898,45 +951,74 @@ class FileServiceTest {
         @Test
         @Points(4)
         @Hint("One INFO event per request on the logger Settings.ACCESS_LOG, written after the response, with the"
-                + " key-values method, path, status (499 if the client went away before any answer), bytes (response"
-                + " body bytes sent) and duration_ms.")
+                + " key-values method, path, status (499 if the client went away before any answer; 500 for a failure on"
+                + " the server's side), bytes (response body bytes sent, errors and JSON answers included) and duration_ms"
+                + " (from the request's arrival to its end).")
         @DisplayName("every request makes one access-log event with method, path, status, bytes and duration_ms")
         void accessLog() throws Exception {
             start(Settings.of(root, SECRET).withClock(clock));
+            Map<String, Long> bodyBytes = new LinkedHashMap<>(); // "method path status" -> body bytes the client got
             byte[] content = bytes(123_457, 1);
-            assertThat(put("docs/a.bin", content).statusCode()).isEqualTo(201);
-            String url = json(createLink("docs/a.bin", "PT10M")).get("url");
+            HttpResponse<String> upload = put("docs/a.bin", content);
+            assertThat(upload.statusCode()).isEqualTo(201);
+            bodyBytes.put("PUT /files/docs/a.bin 201", utf8Length(upload));
+            HttpResponse<String> link = createLink("docs/a.bin", "PT10M");
+            bodyBytes.put("POST /links 201", utf8Length(link));
+            String url = json(link).get("url");
             assertThat(status(request(url).GET())).isEqualTo(200);
+            bodyBytes.put("GET /d/*** 200", (long) content.length);
             String unknown = "/d/" + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32]);
-            assertThat(status(request(unknown).GET())).isEqualTo(404);
-            assertThat(status(request("/files/x.txt").PUT(BodyPublishers.ofString("x")))).isEqualTo(401);
-            assertThat(status(request("/nothing-here").GET())).isEqualTo(404);
+            HttpResponse<String> notFound = send(request(unknown).GET());
+            assertThat(notFound.statusCode()).isEqualTo(404);
+            bodyBytes.put("GET /d/*** 404", utf8Length(notFound));
+            HttpResponse<String> unauthorized = send(request("/files/x.txt").PUT(BodyPublishers.ofString("x")));
+            assertThat(unauthorized.statusCode()).isEqualTo(401);
+            bodyBytes.put("PUT /files/x.txt 401", utf8Length(unauthorized));
+            HttpResponse<String> nothing = send(request("/nothing-here").GET());
+            assertThat(nothing.statusCode()).isEqualTo(404);
+            bodyBytes.put("GET /nothing-here 404", utf8Length(nothing));
             try (RawHttp http = RawHttp.connect(service().port(), ANSWER)) { // a client gone before any answer
                 http.send("PUT /files/gone.bin HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + SECRET
                         + "\r\nContent-Length: " + 4 * MIB + "\r\n\r\n").sendRepeated((byte) 'a', MIB);
                 await("a temp file under the root after 1 MiB of a 4 MiB upload").atMost(ANSWER)
                         .pollInterval(Duration.ofMillis(20)).until(() -> filesUnder(root).size() > 1);
+                // Not to synchronise: this request must last a known time, which its duration_ms has to show.
+                Thread.sleep(Duration.ofMillis(60));
                 http.abort();
             }
-
+            bodyBytes.put("PUT /files/gone.bin 499", 0L);
             await("7 access-log events").atMost(ANSWER).pollInterval(Duration.ofMillis(20))
                     .until(() -> access.events().size() >= 7);
+            // A failure on the server's side: the root directory has been replaced by a file.
+            try (Stream<Path> tree = Files.walk(root)) {
+                for (Path p : tree.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.writeString(root, "the root is gone");
+            HttpResponse<String> failed = send(request("/files/late.txt").header("Authorization", "Bearer " + SECRET)
+                    .PUT(BodyPublishers.ofString("late")));
+            assertThat(failed.statusCode()).as("status of an upload after the root directory was replaced by a file (a"
+                    + " failure on the server's side is a 500, not a dropped connection)").isEqualTo(500);
+            bodyBytes.put("PUT /files/late.txt 500", utf8Length(failed));
+
+            await("8 access-log events").atMost(ANSWER).pollInterval(Duration.ofMillis(20))
+                    .until(() -> access.events().size() >= 8);
             List<Map<String, Object>> events = access.events().stream().map(LogCapture::keyValues).toList();
-            assertThat(events).as("access-log events (key-values) for 7 requests").hasSize(7);
-            List<String> expected = List.of("PUT /files/docs/a.bin 201", "POST /links 201", "GET /d/*** 200",
-                    "GET /d/*** 404", "PUT /files/x.txt 401", "GET /nothing-here 404", "PUT /files/gone.bin 499");
-            List<String> seen = events.stream().map(e -> e.get("method") + " " + e.get("path") + " " + asLong(e.get("status")))
-                    .sorted().toList();
+            assertThat(events).as("access-log events (key-values) for 8 requests").hasSize(8);
+            List<String> seen = events.stream().map(FileServiceTest::requestOf).sorted().toList();
             assertThat(seen).as("method, path and status of the access-log events")
-                    .containsExactlyElementsOf(expected.stream().sorted().toList());
+                    .containsExactlyElementsOf(bodyBytes.keySet().stream().sorted().toList());
             for (Map<String, Object> e : events) {
                 assertThat(e.get("duration_ms")).as("duration_ms of %s", e).isInstanceOf(Number.class);
                 assertThat(asLong(e.get("duration_ms"))).as("duration_ms of %s", e).isBetween(0L, 60_000L);
                 assertThat(e.get("bytes")).as("bytes of %s", e).isInstanceOf(Number.class);
+                assertThat(asLong(e.get("bytes"))).as("bytes of the event of %s (the response body bytes sent; the client"
+                        + " got %d)", requestOf(e), bodyBytes.get(requestOf(e))).isEqualTo(bodyBytes.get(requestOf(e)));
             }
-            Map<String, Object> download = events.stream().filter(e -> asLong(e.get("status")) == 200).findFirst()
-                    .orElseThrow();
-            assertThat(asLong(download.get("bytes"))).as("bytes of the download's event").isEqualTo(content.length);
+            Map<String, Object> gone = events.stream().filter(e -> asLong(e.get("status")) == 499).findFirst().orElseThrow();
+            assertThat(asLong(gone.get("duration_ms"))).as("duration_ms of the upload that went on for 60 ms after its temp"
+                    + " file appeared (time it from when the request arrives to when it ends)").isGreaterThanOrEqualTo(50L);
         }
 
         @Test
@@ -1078,7 +1160,7 @@ class FileServiceTest {
         void accelRedirectHandsOff() throws Exception {
             start(Settings.of(root, SECRET).withClock(clock).withAccelRedirect("/internal/"));
             Files.createDirectory(root.resolve("reports"));
-            String name = "reports/résumé 1.pdf";
+            String name = "reports/résumé 1-final_v2~.pdf";
             Files.writeString(root.resolve(name), CANARY); // the proxy sends the bytes, never the service
             String url = json(createLink(encodePath(name), "PT10M")).get("url");
             HttpResponse<String> head = send(request(url).HEAD());
@@ -1091,6 +1173,8 @@ class FileServiceTest {
                     + " ASCII without spaces", accel).isTrue();
             assertThat(URLDecoder.decode(accel.substring("/internal/".length()).replace("+", "%2B"), UTF_8))
                     .as("the path in X-Accel-Redirect, percent-decoded").isEqualTo(name);
+            assertThat(accel.substring("/internal/".length())).as("the path in X-Accel-Redirect: every byte outside"
+                    + " A-Z a-z 0-9 - . _ ~ and / as %XX, the rest as it is").isEqualToIgnoringCase(encodePath(name));
             assertThat(get.body()).as("body of the GET (the proxy sends the file, the service nothing)").isEmpty();
             assertThat(get.headers().firstValue("Content-Type")).as("Content-Type of the hand-off")
                     .hasValueSatisfying(v -> assertThat(v).startsWith("application/pdf"));
@@ -1172,6 +1256,13 @@ class FileServiceTest {
         }
     }
 
+    /** A name's RFC 6266 fallback: its printable ASCII kept (no " or \\ occur in names), one character for each other. */
+    static String fallbackPattern(String name) {
+        StringBuilder pattern = new StringBuilder();
+        name.chars().forEach(c -> pattern.append(c >= 0x20 && c < 0x7f ? Pattern.quote(Character.toString(c)) : "[ -~]"));
+        return pattern.toString();
+    }
+
     /** Percent-encodes a name for a URL path (UTF-8), keeping the slashes. */
     static String encodePath(String name) {
         StringBuilder out = new StringBuilder();
@@ -1190,6 +1281,15 @@ class FileServiceTest {
         byte[] b = new byte[n];
         new java.util.Random(seed).nextBytes(b);
         return b;
+    }
+
+    static long utf8Length(HttpResponse<String> response) {
+        return response.body().getBytes(UTF_8).length;
+    }
+
+    /** An access-log event as "method path status". */
+    static String requestOf(Map<String, Object> event) {
+        return event.get("method") + " " + event.get("path") + " " + asLong(event.get("status"));
     }
 
     static long asLong(@Nullable Object value) {

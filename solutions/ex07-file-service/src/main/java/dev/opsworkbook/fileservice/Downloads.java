@@ -48,7 +48,9 @@ final class Downloads {
     }
 
     void serve(HttpExchange exchange, String token) throws IOException, SafePaths.Refused {
-        LinkStore.Link link = token.isEmpty() || token.indexOf('/') >= 0 ? null : links.find(token);
+        // Only looked up, never used as a path: anything that is not a live token (empty, with a '/' or an
+        // escape in it) hashes to a key the store does not have.
+        LinkStore.Link link = links.find(token);
         if (link == null) {
             Http.error(exchange, 404, "no such link", false);
             return;
@@ -93,7 +95,6 @@ final class Downloads {
                         throw new ClientGone(e);
                     }
                     sent += n;
-                    exchange.setAttribute(Http.BYTES_SENT, sent);
                 }
             } // closing flushes the last bytes: only now has the client been sent everything
             complete = sent == size;
@@ -136,8 +137,7 @@ final class Downloads {
             if (exchange.getRequestMethod().equals("HEAD")) {
                 headers.set("Content-Length", Long.toString(size)); // what a GET would send
             }
-            exchange.sendResponseHeaders(200, -1);
-            exchange.close();
+            exchange.sendResponseHeaders(200, -1); // -1: no body, and the server completes the exchange at once
         } else {
             exchange.sendResponseHeaders(200, size == 0 ? -1 : size);
         }

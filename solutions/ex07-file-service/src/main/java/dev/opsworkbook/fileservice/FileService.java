@@ -1,11 +1,12 @@
 package dev.opsworkbook.fileservice;
 
-import com.sun.net.httpserver.Filter;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -39,8 +40,6 @@ public final class FileService implements AutoCloseable {
     private static final Duration DEFAULT_TTL = Duration.ofMinutes(15);
     private static final Duration MAX_TTL = Duration.ofDays(1);
     private static final int MAX_LINK_REQUEST_BYTES = 16 * 1024;
-    /** The exchange attribute holding System.nanoTime() when the request reached the service (for duration_ms). */
-    private static final String STARTED = "dev.opsworkbook.fileservice.started";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -60,11 +59,10 @@ public final class FileService implements AutoCloseable {
         // One virtual thread per exchange: a slow client ties up a cheap thread, never the dispatcher.
         this.executor = Executors.newVirtualThreadPerTaskExecutor();
         server.setExecutor(executor);
-        Filter accessLog = Filter.beforeHandler("access log", exchange -> exchange.setAttribute(STARTED, System.nanoTime()));
-        route("/", (exchange, path) -> Http.error(exchange, 404, "not found", true), accessLog);
-        route("/files/", this::files, accessLog);
-        route("/links", this::createLink, accessLog);
-        route("/d/", this::download, accessLog);
+        route("/", (exchange, path) -> Http.error(exchange, 404, "not found", true));
+        route("/files/", this::files);
+        route("/links", this::createLink);
+        route("/d/", this::download);
     }
 
     /**
@@ -102,8 +100,13 @@ public final class FileService implements AutoCloseable {
         void handle(HttpExchange exchange, String rest) throws IOException, SafePaths.Refused;
     }
 
-    private void route(String context, Route route, Filter before) {
+    private void route(String context, Route route) {
         HttpHandler handler = exchange -> {
+            long started = System.nanoTime();
+            // Per exchange, in the handler: HttpExchange's attributes belong to its HttpContext, so every exchange
+            // on a context shares them (JDK 25), and a count kept there would mix concurrent requests.
+            BodyCount body = new BodyCount(exchange.getResponseBody());
+            exchange.setStreams(null, body);
             try {
                 String raw = exchange.getRequestURI().getRawPath();
                 // The server matched the *decoded* path: "/files%2f.." lands here, so check the raw one too.
@@ -125,10 +128,10 @@ public final class FileService implements AutoCloseable {
                 }
             } finally {
                 exchange.close();
-                logAccess(exchange);
+                logAccess(exchange, started, body.bytes);
             }
         };
-        server.createContext(context, handler).getFilters().add(before);
+        server.createContext(context, handler);
     }
 
     private void files(HttpExchange exchange, String rest) throws IOException, SafePaths.Refused {
@@ -192,12 +195,10 @@ public final class FileService implements AutoCloseable {
         }
     }
 
-    private static void logAccess(HttpExchange exchange) {
-        Object started = exchange.getAttribute(STARTED);
-        long durationMs = started instanceof Long nanos ? (System.nanoTime() - nanos) / 1_000_000 : 0;
+    private static void logAccess(HttpExchange exchange, long started, long bytes) {
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
         // A response code of -1 means none was sent: the client went away first (nginx logs these as 499).
         int status = exchange.getResponseCode() < 0 ? 499 : exchange.getResponseCode();
-        Object bytes = exchange.getAttribute(Http.BYTES_SENT);
         String path = redact(exchange);
         ACCESS.atInfo()
                 .setMessage("{} {} {}")
@@ -207,9 +208,30 @@ public final class FileService implements AutoCloseable {
                 .addKeyValue("method", exchange.getRequestMethod())
                 .addKeyValue("path", path)
                 .addKeyValue("status", status)
-                .addKeyValue("bytes", bytes instanceof Long n ? n : 0L)
+                .addKeyValue("bytes", bytes)
                 .addKeyValue("duration_ms", durationMs)
                 .log();
+    }
+
+    /** The response body as the handlers write it, counting the bytes that reached the connection. */
+    private static final class BodyCount extends FilterOutputStream {
+        long bytes;
+
+        BodyCount(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            bytes++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len); // FilterOutputStream's own would write one byte at a time
+            bytes += len;
+        }
     }
 
     /** The raw path for logs, with a download token replaced: a logged token is a usable link. */

@@ -7,11 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Map;
 
-/** Small helpers for answering an exchange, and the per-exchange byte count the access log reports. */
+/** Small helpers for answering an exchange. */
 final class Http {
-
-    /** The exchange attribute holding the number of body bytes sent (a Long). */
-    static final String BYTES_SENT = "dev.opsworkbook.fileservice.bytes";
 
     private Http() {
     }
@@ -33,8 +30,8 @@ final class Http {
 
     private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
         if (exchange.getRequestMethod().equals("HEAD")) {
-            exchange.sendResponseHeaders(status, -1); // a HEAD answer has no body, whatever GET would send
-            exchange.close();
+            // A HEAD answer has no body, whatever GET would send; -1 says so and completes the exchange at once.
+            exchange.sendResponseHeaders(status, -1);
             return;
         }
         exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
@@ -42,7 +39,6 @@ final class Http {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
         }
-        exchange.setAttribute(BYTES_SENT, (long) body.length);
     }
 
     /** Whether the request carries {@code Authorization: Bearer <secret>}, compared in constant time. */

@@ -125,14 +125,9 @@ final class Uploads {
 
     private static long declaredLength(HttpExchange exchange) {
         String value = exchange.getRequestHeaders().getFirst("Content-Length");
-        if (value == null) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            return -1; // the HTTP server has already refused a malformed length
-        }
+        // The JDK server has already answered 400 to a malformed, negative or repeated length, and to one beside
+        // Transfer-Encoding: what is left parses.
+        return value == null ? -1 : Long.parseLong(value);
     }
 
     /** Makes the rename itself durable: a crash right after the 201 must not lose the new name. */
