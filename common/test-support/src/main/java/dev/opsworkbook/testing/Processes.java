@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -78,9 +80,25 @@ public final class Processes {
         return "pid " + pid + " (" + commandLine(pid) + ")";
     }
 
-    /** The descendants of this JVM (children, grandchildren, ...) that are still running. */
+    /** Servers a fixture runs for a whole test class (see {@link TestRedis}): never a test's own child process. */
+    private static final Set<Long> FIXTURE_OWNED = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The descendants of this JVM (children, grandchildren, ...) that are still running, except the servers that
+     * fixtures run for a whole test class.
+     */
     public static List<ProcessHandle> runningDescendants() {
-        return ProcessHandle.current().descendants().filter(h -> isRunning(h.pid())).toList();
+        return ProcessHandle.current().descendants()
+                .filter(h -> !FIXTURE_OWNED.contains(h.pid()) && isRunning(h.pid()))
+                .toList();
+    }
+
+    static void ownedByFixture(long pid) {
+        FIXTURE_OWNED.add(pid);
+    }
+
+    static void releasedByFixture(long pid) {
+        FIXTURE_OWNED.remove(pid);
     }
 
     /**
