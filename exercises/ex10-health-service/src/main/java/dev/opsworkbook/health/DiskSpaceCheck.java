@@ -1,5 +1,6 @@
 package dev.opsworkbook.health;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -48,7 +49,7 @@ public final class DiskSpaceCheck implements HealthCheck {
     }
 
     @Override
-    public Status check(CheckContext context) throws Exception {
+    public Status check(CheckContext context) throws IOException {
         throw new UnsupportedOperationException("TODO DiskSpaceCheck.check: see the README, Task 1");
     }
 }

@@ -1,5 +1,6 @@
 package dev.opsworkbook.health;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -42,7 +43,7 @@ public final class HttpDependencyCheck implements HealthCheck {
     }
 
     @Override
-    public Status check(CheckContext context) throws Exception {
+    public Status check(CheckContext context) throws IOException, InterruptedException {
         throw new UnsupportedOperationException("TODO HttpDependencyCheck.check: see the README, Task 1");
     }
 }

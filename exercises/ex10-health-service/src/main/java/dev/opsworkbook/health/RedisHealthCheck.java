@@ -1,5 +1,6 @@
 package dev.opsworkbook.health;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -40,7 +41,7 @@ public final class RedisHealthCheck implements HealthCheck {
     }
 
     @Override
-    public Status check(CheckContext context) throws Exception {
+    public Status check(CheckContext context) throws IOException {
         throw new UnsupportedOperationException("TODO RedisHealthCheck.check: see the README, Task 1");
     }
 

@@ -1,5 +1,6 @@
 package dev.opsworkbook.health;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -35,7 +36,7 @@ public final class TcpPortCheck implements HealthCheck {
     }
 
     @Override
-    public Status check(CheckContext context) throws Exception {
+    public Status check(CheckContext context) throws IOException {
         throw new UnsupportedOperationException("TODO TcpPortCheck.check: see the README, Task 1");
     }
 }
