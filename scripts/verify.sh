@@ -432,6 +432,8 @@ for v in "${runnable[@]}"; do
         not_runnable "$v" "  the variant does not compile:" "$(head -n 20 "$work/javac.log" | sed 's/^/    /')"
         continue
     fi
+    # Resources are part of a variant as in the Maven build (ex10's health-logback.xml, which one bug changes).
+    [ ! -d "$work/src/main/resources" ] || cp -R "$work/src/main/resources/." "$work/classes/"
     # $jobs variants at a time; the producer and the trainer, while they last, are jobs too but not counted.
     while [ "$(jobs -rp | grep -cvxF -e "$producer" -e "$trainer")" -ge "$jobs" ]; do
         wait -n || true
