@@ -191,22 +191,38 @@ class CachedKvTest {
                 + "in L1 and in Redis")
         void jitter() {
             CachedKv kv = open(settings().ttlJitter(0.10).build());
+            long loading = System.nanoTime();
             for (int i = 0; i < 400; i++) {
                 origin.with("j" + i, "v" + i);
                 kv.get("j" + i);
             }
             Set<Long> pttls = new HashSet<>();
-            for (int i = 0; i < 400; i += 4) {
-                long pttl = (Long) redis.call("PTTL", "j" + i);
-                assertThat(pttl).as("PTTL of j%d (ttl 100 s, jitter 0.10)", i).isBetween(85_000L, 110_000L);
-                pttls.add(pttl / 100);
+            long[] pttl = new long[400];
+            for (int i = 0; i < 400; i++) {
+                pttl[i] = (Long) redis.call("PTTL", "j" + i);
+                assertThat(pttl[i]).as("PTTL of j%d (ttl 100 s, jitter 0.10)", i).isBetween(85_000L, 110_000L);
+                pttls.add(pttl[i] / 100);
             }
-            assertThat(pttls).as("distinct Redis TTLs (in 0.1 s) among 100 keys: they must be spread").hasSizeGreaterThan(
-                    20);
+            // Redis counts down in real time, L1 on the fake ticker: a key's L1 TTL lies in [PTTL, PTTL + elapsed].
+            long elapsedMs = millisSince(loading) + 1;
+            assertThat(pttls).as("distinct Redis TTLs (in 0.1 s) among 400 keys: they must be spread").hasSizeGreaterThan(
+                    40);
             ticker.advance(Duration.ofMillis(89_900));
             assertThat(hitsAmong(kv, 0, 100)).as("L1 hits among 100 keys at 89.9 s").isEqualTo(100);
             ticker.advance(Duration.ofMillis(10_100));
-            int at100 = hitsAmong(kv, 100, 300);
+            int at100 = 0;
+            for (int i = 100; i < 300; i++) {
+                boolean hit = hitsAmong(kv, i, i + 1) == 1;
+                at100 += hit ? 1 : 0;
+                if (pttl[i] > 100_000) {
+                    assertThat(hit).as("j%d at 100 s: Redis's PTTL said %d ms, so its L1 entry must still be there"
+                            + " (one TTL per value, the same for L1 and PX)", i, pttl[i]).isTrue();
+                } else if (pttl[i] + elapsedMs < 100_000) {
+                    assertThat(hit).as("j%d at 100 s: Redis's PTTL said %d ms (read within %d ms of the store), so"
+                            + " its L1 entry must have expired (one TTL per value, the same for L1 and PX)", i, pttl[i],
+                            elapsedMs).isFalse();
+                }
+            }
             assertThat(at100).as("L1 hits among 200 keys at 100 s (about half should have expired)").isBetween(40, 160);
             ticker.advance(Duration.ofMillis(10_100));
             assertThat(hitsAmong(kv, 300, 400)).as("L1 hits among 100 keys at 110.1 s").isZero();
@@ -228,7 +244,8 @@ class CachedKvTest {
                 + "nothing to Redis; a hit on it returns Optional.empty().")
         @DisplayName("a key the origin does not have is remembered as not found for negativeTtl, in L1 only")
         void negativeCaching() {
-            CachedKv kv = open(settings().negativeTtl(Duration.ofSeconds(5)).build());
+            // A large jitter for values: "not found" entries must not get any of it.
+            CachedKv kv = open(settings().ttlJitter(0.5).negativeTtl(Duration.ofSeconds(5)).build());
             assertThat(kv.get("ghost")).isEmpty();
             redis.resetStats();
             for (int i = 0; i < 5; i++) {
@@ -238,10 +255,24 @@ class CachedKvTest {
             assertThat(redisGets()).as("Redis GETs for the 5 gets after the first").isZero();
             assertThat(redis.call("EXISTS", "ghost")).as("EXISTS ghost in Redis").isEqualTo(0L);
             assertThat(kv.stats().hits()).as("hits (a cached 'not found' is a hit)").isEqualTo(5);
-            ticker.advance(Duration.ofSeconds(5));
+            for (int i = 0; i < 20; i++) {
+                assertThat(kv.get("ghost" + i)).isEmpty();
+            }
+            ticker.advance(Duration.ofMillis(4_999));
+            for (int i = 0; i < 20; i++) {
+                assertThat(kv.get("ghost" + i)).isEmpty();
+                assertThat(origin.calls("ghost" + i)).as("loader calls for ghost%d at 4.999 s (negativeTtl 5 s, exactly,"
+                        + " without the values' jitter)", i).isEqualTo(1);
+            }
+            ticker.advance(Duration.ofMillis(1));
             origin.with("ghost", "now-here");
             assertThat(kv.get("ghost")).as("get after negativeTtl").contains("now-here");
             assertThat(origin.calls("ghost")).as("loader calls after negativeTtl").isEqualTo(2);
+            for (int i = 0; i < 20; i++) {
+                kv.get("ghost" + i);
+                assertThat(origin.calls("ghost" + i)).as("loader calls for ghost%d at 5 s (negativeTtl 5 s, exactly,"
+                        + " without the values' jitter)", i).isEqualTo(2);
+            }
         }
     }
 
@@ -602,6 +633,8 @@ class CachedKvTest {
             CachedKv kv = open(settings().breakerFailures(3).breakerOpenFor(Duration.ofSeconds(30))
                     .redisTimeout(Duration.ofMillis(500)).build());
             assertThat(kv.get("warm")).contains("w");
+            origin.with("warm2", "w");
+            assertThat(kv.get("warm2")).contains("w");
             redis.stop();
             for (int i = 0; i < 3; i++) {
                 String key = "miss" + i;
@@ -613,6 +646,9 @@ class CachedKvTest {
             thrownBy(RedisUnavailableException.class, () -> kv.put("warm", "w2"), "put with the breaker open");
             thrownBy(RedisUnavailableException.class, () -> kv.get("warm"),
                     "get of a key whose put just failed (L1 must not keep the value the put meant to replace)");
+            thrownBy(RedisUnavailableException.class, () -> kv.invalidate("warm2"), "invalidate with the breaker open");
+            thrownBy(RedisUnavailableException.class, () -> kv.get("warm2"),
+                    "get of a key whose invalidate just failed (the L1 entry is gone anyway)");
             redis.restart();
             for (int i = 0; i < 3; i++) {
                 String key = "open" + i;
