@@ -275,21 +275,6 @@ public final class LeakCheck implements BeforeEachCallback, AfterEachCallback {
     }
 
     /** This JVM's open descriptors, number to link target, from {@code /proc/self/fd}. */
-    /**
-     * Descriptors the JDK holds for a server process that a fixture runs for a whole test class (see
-     * {@link TestRedis}): while a child process runs, the JDK keeps a pipe to it open even when all its streams are
-     * redirected. Not a test's leak, also when the fixture restarts the server within a test.
-     */
-    private static final Map<Integer, String> FIXTURE_DESCRIPTORS = new java.util.concurrent.ConcurrentHashMap<>();
-
-    static void ownedByFixture(Map<Integer, String> descriptors) {
-        FIXTURE_DESCRIPTORS.putAll(descriptors);
-    }
-
-    static void releasedByFixture(Map<Integer, String> descriptors) {
-        descriptors.forEach(FIXTURE_DESCRIPTORS::remove);
-    }
-
     static Map<Integer, String> openDescriptors() {
         Map<Integer, String> fds = new TreeMap<>();
         Path dir = Path.of("/proc/self/fd");
