@@ -111,7 +111,7 @@ ensure_exercise_tools() {
     local slug
     for slug in "$@"; do
         case "$slug" in
-            ex09-*) (ensure_tool redis-server redis-server) || echo "  (the suite uses the redis-server bundled in embedded-redis)" >&2 ;;
+            ex09-* | ex10-*) (ensure_tool redis-server redis-server) || echo "  (the suite uses the redis-server bundled in embedded-redis)" >&2 ;;
         esac
     done
 }
