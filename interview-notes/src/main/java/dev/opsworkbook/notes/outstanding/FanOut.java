@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Q34: {@code CompletableFuture.allOf} vs separate futures vs {@code invokeAll}: who waits for whom, what a failure
@@ -26,15 +27,19 @@ public final class FanOut {
 
     /** Fail fast: complete exceptionally on the first failure, and cancel the rest (which does not interrupt them). */
     static <T> CompletableFuture<List<T>> allOrFirstFailure(List<CompletableFuture<T>> parts) {
-        CompletableFuture<List<T>> result = allOf(parts);
+        CompletableFuture<List<T>> result = new CompletableFuture<>();
+        AtomicBoolean failed = new AtomicBoolean();
         for (CompletableFuture<T> part : parts) {
             // the stage whenComplete returns is not needed (Error Prone wants a dropped future named, so it is)
             var unused = part.whenComplete((value, error) -> {
-                if (error != null && result.completeExceptionally(error)) {
+                if (error != null && failed.compareAndSet(false, true)) {
+                    // Cancel first, then fail: whoever wakes up on the result finds the rest cancelled already.
                     parts.forEach(p -> p.cancel(true));   // marks them cancelled; the running code keeps running
+                    result.completeExceptionally(error);
                 }
             });
         }
+        var unusedAllDone = allOf(parts).thenAccept(result::complete); // all succeeded: the list
         return result;
     }
     // @end region=all-of
