@@ -116,6 +116,45 @@ ensure_exercise_tools() {
     done
 }
 
+# Peer scripts (scripts/peers, verify stage 4). peer_out: sets out to PEER_OUT (emptied), or to a temporary folder
+# deleted on exit when a peer is run by hand.
+peer_out() {
+    scratch=""
+    if [ -n "${PEER_OUT:-}" ]; then
+        out=$PEER_OUT
+        rm -rf "$out"
+        mkdir -p "$out"
+    else
+        out=$(mktemp -d)
+        scratch=$out
+    fi
+}
+
+# peer_start_target SLUG MAIN READY_FILE: runs MAIN from the reference's test classes (built by verify stage 1) with
+# READY_FILE as its argument, until its standard input closes: a fifo held open here, closed on exit (which also
+# deletes a scratch folder). Returns once MAIN has written READY_FILE; exits 1 after 30 s without it.
+peer_start_target() {
+    local solution="$ROOT/solutions/$1" main=$2 ready=$3
+    [ -f "$solution/target/test-classpath.txt" ] || die 2 "build the reference first (verify stage 1): no $solution/target/test-classpath.txt"
+    mkfifo "$out/stdin"
+    "$JAVA_HOME/bin/java" -cp "$solution/target/classes:$solution/target/test-classes:$(cat "$solution/target/test-classpath.txt")" \
+        "$main" "$ready" <"$out/stdin" >"$out/target.log" 2>&1 &
+    peer_target=$!
+    exec 3>"$out/stdin"
+    trap peer_stop_target EXIT
+    for _ in $(seq 1 300); do
+        [ -s "$ready" ] || ! kill -0 "$peer_target" 2>/dev/null || { sleep 0.1; continue; }
+        break
+    done
+    [ -s "$ready" ] || { tail -n 20 "$out/target.log"; die 1 "the target did not start listening within 30 s"; }
+}
+
+peer_stop_target() {
+    exec 3>&-
+    wait "$peer_target" 2>/dev/null || true
+    [ -z "$scratch" ] || rm -rf "$scratch"
+}
+
 # All exercise slugs, in order.
 all_exercises() {
     local d

@@ -16,37 +16,11 @@ ensure_tool promtool prometheus
 ensure_tool curl curl
 
 slug=ex03-metrics-endpoint
-solution="$ROOT/solutions/$slug"
-[ -f "$solution/target/test-classpath.txt" ] || die 2 "build the reference first (verify stage 1): no $solution/target/test-classpath.txt"
-scratch=""
-if [ -n "${PEER_OUT:-}" ]; then
-    out=$PEER_OUT
-    rm -rf "$out"
-    mkdir -p "$out"
-else
-    out=$(mktemp -d)
-    scratch=$out # run by hand: nothing to keep
-fi
+peer_out
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-# The target serves until its standard input closes: a fifo held open by this script, closed on exit.
-mkfifo "$out/stdin"
-"$JAVA_HOME/bin/java" -cp "$solution/target/classes:$solution/target/test-classes:$(cat "$solution/target/test-classpath.txt")" \
-    dev.opsworkbook.metrics.PromtoolTarget "$out/url" <"$out/stdin" >"$out/target.log" 2>&1 &
-target=$!
-exec 3>"$out/stdin"
-stop_target() {
-    exec 3>&-
-    wait "$target" 2>/dev/null || true
-    [ -z "$scratch" ] || rm -rf "$scratch"
-}
-trap stop_target EXIT
-for _ in $(seq 1 300); do
-    [ -s "$out/url" ] || ! kill -0 "$target" 2>/dev/null || { sleep 0.1; continue; }
-    break
-done
-[ -s "$out/url" ] || { cat "$out/target.log"; die 1 "the target did not start listening within 30 s"; }
+peer_start_target "$slug" dev.opsworkbook.metrics.PromtoolTarget "$out/url"
 url=$(cat "$out/url")
 prometheus_accept='application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1'
 

@@ -13,37 +13,11 @@ ensure_tool promtool prometheus
 ensure_tool curl curl
 
 slug=ex10-health-service
-solution="$ROOT/solutions/$slug"
-[ -f "$solution/target/test-classpath.txt" ] || die 2 "build the reference first (verify stage 1): no $solution/target/test-classpath.txt"
-scratch=""
-if [ -n "${PEER_OUT:-}" ]; then
-    out=$PEER_OUT
-    rm -rf "$out"
-    mkdir -p "$out"
-else
-    out=$(mktemp -d)
-    scratch=$out # run by hand: nothing to keep
-fi
+peer_out
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-# The target serves until its standard input closes: a fifo held open by this script, closed on exit.
-mkfifo "$out/stdin"
-"$JAVA_HOME/bin/java" -cp "$solution/target/classes:$solution/target/test-classes:$(cat "$solution/target/test-classpath.txt")" \
-    dev.opsworkbook.health.PeerTarget "$out/ports" <"$out/stdin" >"$out/target.log" 2>&1 &
-target=$!
-exec 3>"$out/stdin"
-stop_target() {
-    exec 3>&-
-    wait "$target" 2>/dev/null || true
-    [ -z "$scratch" ] || rm -rf "$scratch"
-}
-trap stop_target EXIT
-for _ in $(seq 1 300); do
-    [ -s "$out/ports" ] || ! kill -0 "$target" 2>/dev/null || { sleep 0.1; continue; }
-    break
-done
-[ -s "$out/ports" ] || { tail -n 20 "$out/target.log"; die 1 "the target did not start listening within 30 s"; }
+peer_start_target "$slug" dev.opsworkbook.health.PeerTarget "$out/ports"
 read -r port _ <"$out/ports"
 base="http://127.0.0.1:$port"
 

@@ -18,41 +18,16 @@ ensure_tool wrk wrk
 ensure_tool curl curl
 
 slug=ex10-health-service
-solution="$ROOT/solutions/$slug"
-[ -f "$solution/target/test-classpath.txt" ] || die 2 "build the reference first (verify stage 1): no $solution/target/test-classpath.txt"
 healthz_seconds=${WRK_HEALTHZ_SECONDS:-10}
 livez_seconds=${WRK_LIVEZ_SECONDS:-3}
 min_ratio=${WRK_LIVEZ_MIN_RATIO:-0.5}
 longest_timeout_ms=1000
 interval_s=1
-scratch=""
-if [ -n "${PEER_OUT:-}" ]; then
-    out=$PEER_OUT
-    rm -rf "$out"
-    mkdir -p "$out"
-else
-    out=$(mktemp -d)
-    scratch=$out # run by hand: nothing to keep
-fi
+peer_out
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 
-mkfifo "$out/stdin"
-"$JAVA_HOME/bin/java" -cp "$solution/target/classes:$solution/target/test-classes:$(cat "$solution/target/test-classpath.txt")" \
-    dev.opsworkbook.health.PeerTarget "$out/ports" <"$out/stdin" >"$out/target.log" 2>&1 &
-target=$!
-exec 3>"$out/stdin"
-stop_target() {
-    exec 3>&-
-    wait "$target" 2>/dev/null || true
-    [ -z "$scratch" ] || rm -rf "$scratch"
-}
-trap stop_target EXIT
-for _ in $(seq 1 300); do
-    [ -s "$out/ports" ] || ! kill -0 "$target" 2>/dev/null || { sleep 0.1; continue; }
-    break
-done
-[ -s "$out/ports" ] || { tail -n 20 "$out/target.log"; die 1 "the target did not start listening within 30 s"; }
+peer_start_target "$slug" dev.opsworkbook.health.PeerTarget "$out/ports"
 read -r port floor_port <"$out/ports"
 base="http://127.0.0.1:$port"
 
