@@ -240,8 +240,8 @@ class CachedKvTest {
 
         @Test
         @Points(5)
-        @Hint("When the loader returns Optional.empty(), put a 'not found' entry in L1 for negativeTtl, and write "
-                + "nothing to Redis; a hit on it returns Optional.empty().")
+        @Hint("When the loader returns Optional.empty(), put a 'not found' entry in L1 for exactly negativeTtl (no "
+                + "jitter: that is for values), and write nothing to Redis; a hit on it returns Optional.empty().")
         @DisplayName("a key the origin does not have is remembered as not found for negativeTtl, in L1 only")
         void negativeCaching() {
             // A large jitter for values: "not found" entries must not get any of it.
@@ -625,7 +625,7 @@ class CachedKvTest {
         @Hint("Count consecutive failures; at breakerFailures open (remember ticker.read()); while open, throw "
                 + "RedisUnavailableException without a Redis call; after breakerOpenFor let one probe through; a "
                 + "success closes it. Drop the pool's idle connections on a connection error: they died with the "
-                + "server.")
+                + "server. invalidate and a failed put remove the L1 entry even when Redis refuses.")
         @DisplayName("Redis stopped: hits go on, misses fail, the breaker opens after breakerFailures, stays open on "
                 + "the ticker, half-opens, and closes when Redis is back, on the same CachedKv")
         void breakerCycle() {

@@ -309,8 +309,9 @@ class HealthServiceTest {
         @Test
         @Points(5)
         @DisplayName("a check that hangs is down with a 'timed out' error once its timeout has passed, and /healthz answers")
-        @Hint("Wait for each check with its own timeout (Future.get(timeout)); a check that never returns must not hold the "
-                + "answer.")
+        @Hint("Each check's timeout counts from when it started: wait for a check until its start + timeout, not a fresh "
+                + "Future.get(timeout) per check one after the other (five hung checks would then add up); a check that "
+                + "never returns must not hold the answer.")
         void hungCheckTimesOut() throws Exception {
             CountDownLatch never = new CountDownLatch(1);
             FakeCheck hung = new FakeCheck("slow_api", false, Duration.ofMillis(300), c -> {
@@ -454,8 +455,9 @@ class HealthServiceTest {
         @Points(4)
         @DisplayName("RedisHealthCheck speaks RESP: +PONG is up, -LOADING degraded, another error down with its text, silence "
                 + "down within the timeout")
-        @Hint("Write *1\\r\\n$4\\r\\nPING\\r\\n, read one line ending in \\r\\n; set a connect timeout and SO_TIMEOUT from "
-                + "the check's timeout.")
+        @Hint("Write *1\\r\\n$4\\r\\nPING\\r\\n, read one line ending in \\r\\n, all within the check's timeout: a connect "
+                + "timeout, and a deadline for the whole line (SO_TIMEOUT bounds one read, so set it to the time left "
+                + "before each read).")
         void redisProtocol() throws Exception {
             InetSocketAddress pong = fakeRedis("+PONG\r\n");
             InetSocketAddress loading = fakeRedis("-LOADING Redis is loading the dataset in memory\r\n");
@@ -863,8 +865,8 @@ class HealthServiceTest {
         @Test
         @Points(4)
         @DisplayName("a hostile X-Request-ID (CR LF, ANSI escape, 10 KB, '/', 129 chars, empty) is replaced and never logged")
-        @Hint("Accept the id only if it matches [A-Za-z0-9._-]{1,128} as a whole; else generate one. Never log the rejected "
-                + "value.")
+        @Hint("Accept the id only if it matches [A-Za-z0-9._-]{1,128} as a whole; else generate a new one for this "
+                + "request (do not repair the value sent). Never log the rejected value.")
         void hostileIdsReplaced() throws Exception {
             start(quick(), FakeCheck.up("db", true));
             Map<String, byte[]> hostile = new java.util.LinkedHashMap<>();
