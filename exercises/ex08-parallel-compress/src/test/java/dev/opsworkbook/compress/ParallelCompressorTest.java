@@ -704,8 +704,50 @@ class ParallelCompressorTest {
         }
 
         @Test
+        @Timeout(60)
+        @Points(2)
+        @Hint("Read each file in the worker that deflates it, one buffer at a time. A reader thread ahead of the "
+                + "deflater needs a queue with a small capacity (new ArrayBlockingQueue<>(2)): an unbounded queue fills "
+                + "with the whole file whenever the output is slower than the input.")
+        @DisplayName("while a file's output is stalled, its input is read at most a few MiB ahead: read-ahead has a"
+                + " bound")
+        void readAheadBounded() throws Exception {
+            Path input = tmp.resolve("random.bin");
+            byte[] bytes = new byte[24 * MIB];
+            new SplittableRandom(8).nextBytes(bytes); // incompressible: the output keeps pace with the input
+            Files.write(input, bytes);
+            ScriptedFileOps ops = new ScriptedFileOps();
+            ops.holdWritesAt = 256 * KIB; // the output "disk" stalls once 256 KiB are written, until released
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            Thread caller = Thread.ofPlatform().name("test-caller").start(() -> {
+                try {
+                    outcome.set(compress(settings().threads(1).bufferSize(64 * KIB).fileOps(ops).build(),
+                            List.of(input)));
+                } catch (Throwable t) {
+                    outcome.set(t);
+                }
+            });
+            long bound = 256 * KIB + 4 * MIB;
+            try {
+                await().atMost(Duration.ofSeconds(20)).until(() -> ops.heldWrites.get() > 0 || outcome.get() != null);
+                rethrowIfDone(outcome);
+                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).untilAsserted(() ->
+                        assertThat(ops.bytesRead.get()).as("bytes of the 24 MiB input read while the output is "
+                                + "stalled at 256 KiB (threads 1, bufferSize 64 KiB): read-ahead must stop a few "
+                                + "buffers ahead, not read the whole file into a queue").isLessThanOrEqualTo(bound));
+            } finally {
+                ops.release.countDown();
+                caller.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            rethrowIfDone(outcome);
+            assertThat(outcome.get()).as("compress() after the output resumed").isInstanceOf(Report.class);
+            assertThat(((Report) outcome.get()).files()).extracting(FileResult::status).containsExactly(Status.OK);
+            assertRoundTrips(input, gz(input));
+        }
+
+        @Test
         @Timeout(90)
-        @Points(5)
+        @Points(3)
         @Hint("Stream each file through fixed buffers: never readAllBytes, never a queue of chunks that can grow "
                 + "faster than the workers drain it.")
         @DisplayName("2 × 40 MiB compress in a child JVM with -Xmx24m: memory does not grow with file size, no"

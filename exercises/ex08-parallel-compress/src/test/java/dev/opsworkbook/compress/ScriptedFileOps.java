@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The real file system with the faults and holds a test scripts: an {@link IOException} at a chosen byte of a chosen
@@ -54,6 +55,11 @@ final class ScriptedFileOps implements FileOps {
     volatile long holdAt = -1;
     final CountDownLatch release = new CountDownLatch(1);
     final AtomicInteger heldNow = new AtomicInteger();
+    /** Outputs stop before a write that would pass this byte, until {@link #release} is counted down; -1: never. */
+    volatile long holdWritesAt = -1;
+    final AtomicInteger heldWrites = new AtomicInteger();
+    /** Bytes read from every input so far, by every attempt. */
+    final AtomicLong bytesRead = new AtomicLong();
     /**
      * When a held read is interrupted, it throws only once this is counted down, or after {@link #LINGER}: like a
      * read that takes a moment to notice its interrupt. The window in which a test sees whether {@code compress}
@@ -156,6 +162,7 @@ final class ScriptedFileOps implements FileOps {
                 int n = super.read(b, off, (int) Math.min(len, Math.max(1, limit - position)));
                 if (n > 0) {
                     position += n;
+                    bytesRead.addAndGet(n);
                 }
                 return n;
             }
@@ -248,6 +255,16 @@ final class ScriptedFileOps implements FileOps {
                     real.write(b, off, part);
                     position += part;
                     throw new IOException("injected write fault at byte " + position + " of " + tempName);
+                }
+                long hold = holdWritesAt;
+                if (hold >= 0 && position + len > hold) {
+                    heldWrites.incrementAndGet();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new InterruptedIOException("interrupted while the test held the output");
+                    }
                 }
                 real.write(b, off, len);
                 position += len;
