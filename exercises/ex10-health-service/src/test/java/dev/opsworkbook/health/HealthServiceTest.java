@@ -626,27 +626,30 @@ class HealthServiceTest {
             start(quick(), db, cache);
             CountDownLatch go = new CountDownLatch(1);
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+            // The gate opens before the client closes (close() waits for every request still in flight).
             try (HttpClient many = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
-                for (int i = 0; i < 100; i++) {
-                    answers.add(inBackground(() -> {
-                        go.await();
-                        return many.send(HttpRequest.newBuilder(uri("/healthz")).timeout(Duration.ofSeconds(30)).build(),
-                                HttpResponse.BodyHandlers.ofString());
-                    }));
+                try {
+                    for (int i = 0; i < 100; i++) {
+                        answers.add(inBackground(() -> {
+                            go.await();
+                            return many.send(HttpRequest.newBuilder(uri("/healthz")).timeout(Duration.ofSeconds(30))
+                                    .build(), HttpResponse.BodyHandlers.ofString());
+                        }));
+                    }
+                    go.countDown();
+                    await().atMost(ANSWER).until(() -> db.calls.get() >= 1 && cache.calls.get() >= 1
+                            || answers.stream().anyMatch(CompletableFuture::isCompletedExceptionally));
+                    // The requests keep arriving while the first round is held: none of them may start another.
+                    await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                            .until(() -> db.calls.get() == 1 && cache.calls.get() == 1);
+                } finally {
+                    go.countDown();
+                    gate.countDown();
                 }
-                go.countDown();
-                await().atMost(ANSWER).until(() -> db.calls.get() >= 1 && cache.calls.get() >= 1
-                        || answers.stream().anyMatch(CompletableFuture::isCompletedExceptionally));
-                // The requests keep arriving while the first round is held: none of them may start another.
-                await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
-                        .until(() -> db.calls.get() == 1 && cache.calls.get() == 1);
-                gate.countDown();
                 for (CompletableFuture<HttpResponse<String>> a : answers) {
                     HttpResponse<String> r = within(a, Duration.ofSeconds(30), "an answer to one of 100 /healthz");
                     assertThat(r.statusCode()).as("status of a concurrent /healthz: " + r.body()).isEqualTo(200);
                 }
-            } finally {
-                gate.countDown();
             }
             assertThat(db.calls.get()).as("calls of check db for 100 concurrent /healthz").isEqualTo(1);
             assertThat(cache.calls.get()).as("calls of check cache for 100 concurrent /healthz").isEqualTo(1);
