@@ -499,7 +499,7 @@ public final class ConfigLoader<R extends Record> {
         }
 
         private void validate(RecordSchema s, Component c, String key, @Nullable Object value, Source source) {
-            if (!Validation.CONSTRAINED.get(s.type()).contains(c.name())) {
+            if (!Validation.CONSTRAINED.apply(s.type()).contains(c.name())) {
                 return; // most components have no constraint: skip the validator's per-call set-up
             }
             for (var violation : Validation.VALIDATOR.validateValue(s.type(), c.name(), value)) {
@@ -582,13 +582,9 @@ public final class ConfigLoader<R extends Record> {
                 .buildValidatorFactory().getValidator();
 
         /** The components of each record class that carry a constraint (or @Valid). */
-        static final ClassValue<java.util.Set<String>> CONSTRAINED = new ClassValue<>() {
-            @Override
-            protected java.util.Set<String> computeValue(Class<?> type) {
-                return VALIDATOR.getConstraintsForClass(type).getConstrainedProperties().stream()
+        static final java.util.function.Function<Class<?>, java.util.Set<String>> CONSTRAINED = Schema.perClass(
+                type -> VALIDATOR.getConstraintsForClass(type).getConstrainedProperties().stream()
                         .map(jakarta.validation.metadata.PropertyDescriptor::getPropertyName)
-                        .collect(java.util.stream.Collectors.toUnmodifiableSet());
-            }
-        };
+                        .collect(java.util.stream.Collectors.toUnmodifiableSet()));
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,19 +29,34 @@ final class Schema {
             long.class, Long.class, double.class, Double.class, boolean.class, Boolean.class, Duration.class,
             Path.class, URI.class);
 
-    private static final ClassValue<RecordSchema> CACHE = new ClassValue<>() {
-        @Override
-        protected RecordSchema computeValue(Class<?> type) {
-            return build(type, new ArrayList<>());
-        }
-    };
+    /**
+     * Off only for mutation testing (the solution's POM sets it for PIT): PIT runs many mutants one after the other in
+     * one JVM, and a schema built before a mutant was swapped in would hide that mutant.
+     */
+    private static final boolean CACHING = !Boolean.getBoolean("opsworkbook.config.noCache");
+
+    private static final Function<Class<?>, RecordSchema> SCHEMAS = perClass(type -> build(type, new ArrayList<>()));
 
     private Schema() {
     }
 
     /** The schema of {@code type}; throws IllegalArgumentException naming the component it cannot bind. */
     static RecordSchema of(Class<?> type) {
-        return CACHE.get(type);
+        return SCHEMAS.apply(type);
+    }
+
+    /** {@code compute}, called once per class and remembered (a {@link ClassValue} lets unloaded classes go). */
+    static <T> Function<Class<?>, T> perClass(Function<Class<?>, T> compute) {
+        if (!CACHING) {
+            return compute;
+        }
+        ClassValue<T> values = new ClassValue<>() {
+            @Override
+            protected T computeValue(Class<?> type) {
+                return compute.apply(type);
+            }
+        };
+        return values::get;
     }
 
     /** A record type: components in declaration order, indexed by normalized name. */
