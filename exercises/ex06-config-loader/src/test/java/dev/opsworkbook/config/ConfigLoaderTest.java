@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.opsworkbook.config.AppConfig.LogLevel;
+import dev.opsworkbook.config.elsewhere.Elsewhere;
 import dev.opsworkbook.grading.Hint;
 import dev.opsworkbook.grading.Points;
 import dev.opsworkbook.testing.ChildJvm;
@@ -215,7 +216,7 @@ class ConfigLoaderTest {
     class BindAFile {
 
         @Test
-        @Points(5)
+        @Points(4)
         @Hint("Walk the record's components (Class.getRecordComponents()) and convert each YAML scalar's text by"
                 + " the component's type; build the record with its canonical constructor.")
         @DisplayName("every value type of the contract binds from YAML: numbers, booleans, enums, durations, paths,"
@@ -318,6 +319,55 @@ class ConfigLoaderTest {
         }
 
         @Test
+        @Points(1)
+        @Hint("An application's records live in its own packages and are rarely public: call setAccessible(true) on"
+                + " the canonical constructor, the accessors and defaults() before you use them (or unreflect them"
+                + " through a lookup that may).")
+        @DisplayName("a package-private record in another package binds too, with its nested records, list elements"
+                + " and defaults()")
+        void recordInAnotherPackage() throws IOException {
+            Path file = yaml("elsewhere.yaml",
+                    "name: billing",
+                    "items:",
+                    "  - id: a");
+            Loaded<? extends Record> loaded = loads(ConfigLoader.of(Elsewhere.appType()).env(Map.of()).file(file),
+                    "loading a package-private record of package dev.opsworkbook.config.elsewhere");
+            assertThat(entry(loaded, "name").value()).as("name, from the file").isEqualTo("billing");
+            assertThat(entry(loaded, "items[0].id").value()).as("items[0].id, from the file").isEqualTo("a");
+            assertThat(entry(loaded, "inner.port")).as("inner.port, from the record's package-private defaults()")
+                    .isEqualTo(new ConfigEntry("inner.port", "8080", Source.DEFAULT));
+            assertThat(loaded.config().toString()).as("the bound record").contains("billing", "8080");
+        }
+
+        /** Components the contract does not allow. */
+        record WithMap(String name, Map<String, String> labels) {
+        }
+
+        record WithObject(Object anything) {
+        }
+
+        record WithArrayList(List<int[]> masks) {
+        }
+
+        record WithBadNested(String name, WithMap nested) {
+        }
+
+        @Test
+        @Points(1)
+        @Hint("Check every component's type when ConfigLoader.of is called, into nested records and list elements,"
+                + " and throw IllegalArgumentException for one the contract does not allow (a Map, an Object, a List"
+                + " of arrays...).")
+        @DisplayName("ConfigLoader.of throws IllegalArgumentException for a record with a component it cannot hold:"
+                + " a Map, an Object, a List of arrays, also in a nested record")
+        void unsupportedComponents() {
+            for (Class<? extends Record> type : List.of(WithMap.class, WithObject.class, WithArrayList.class,
+                    WithBadNested.class)) {
+                thrownBy(IllegalArgumentException.class, () -> ConfigLoader.of(type),
+                        "ConfigLoader.of(" + type.getSimpleName() + ".class)");
+            }
+        }
+
+        @Test
         @Points(4)
         @Hint("Defaults come from the record's static defaults() method; a nested record without a default from its"
                 + " parent takes its own type's defaults(), and so does each element of a list of records.")
@@ -353,7 +403,7 @@ class ConfigLoaderTest {
         }
 
         @Test
-        @Points(5)
+        @Points(4)
         @Hint("Record where each value came from while you bind: for a file, the position of the value's node"
                 + " (SnakeYAML marks count from 0; the contract counts from 1).")
         @DisplayName("the effective config lists every key, sorted, with its value and its source: default or"
