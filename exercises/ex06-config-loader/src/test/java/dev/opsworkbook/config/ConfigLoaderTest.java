@@ -108,6 +108,10 @@ class ConfigLoaderTest {
     record Bare(int port, String name) {
     }
 
+    /** Booleans set by switches: flags with no value. */
+    record Switches(boolean verbose, boolean dryRun, int port) {
+    }
+
     /** Secrets by name, not by type. */
     record Client(String user, @Size(min = 40) String apiToken, String clientSecret, List<String> signingKeys,
                   URI credentialsUrl, int tokenTtl) {
@@ -567,9 +571,11 @@ class ConfigLoaderTest {
         @Test
         @Points(4)
         @Hint("A flag is --key=value, or --key followed by its value (the next argument, unless it starts with --:"
-                + " -1 is a value); the key's segments are separated by dots. A list is comma-separated. --config FILE"
-                + " replaces the file given to file(...).")
-        @DisplayName("flags: --key=value and --key value, lists comma-separated, and --config FILE replaces file(...)")
+                + " -1 is a value); a flag with no value (the last argument, or followed by another flag) is true;"
+                + " the key's segments are separated by dots. A list is comma-separated. --config FILE replaces the"
+                + " file given to file(...).")
+        @DisplayName("flags: --key=value and --key value, a flag with no value is true, lists comma-separated, and"
+                + " --config FILE replaces file(...)")
         void flags() throws IOException {
             Path ignored = yaml("ignored.yaml", "server:", "  port: 1111");
             Path chosen = yaml("chosen.yaml", "server:", "  host: chosen-host", "database:", "  password: " + CANARY);
@@ -599,6 +605,11 @@ class ConfigLoaderTest {
                     "loading '--port -1 --name -x' (values that start with one dash)");
             assertThat(dashed.config()).as("'--port -1 --name -x': the argument after a flag is its value unless it"
                     + " starts with --").isEqualTo(new Bare(-1, "-x"));
+
+            Loaded<Switches> switches = loads(loader(Switches.class).args("--verbose", "--port=7", "--dry-run"),
+                    "loading '--verbose --port=7 --dry-run' (flags with no value, first and last)");
+            assertThat(switches.config()).as("'--verbose --port=7 --dry-run': a flag with no value is true, also as"
+                    + " the first or the last argument").isEqualTo(new Switches(true, true, 7));
         }
 
         @Test
