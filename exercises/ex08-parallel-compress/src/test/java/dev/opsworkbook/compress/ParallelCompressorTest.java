@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -159,7 +160,9 @@ class ParallelCompressorTest {
                 + " and 1 attempt")
         void report() throws Exception {
             List<Path> inputs = corpus(900 * KIB, 10, 300 * KIB, 0, 50 * KIB);
+            long start = System.nanoTime();
             Report report = compress(settings().build(), inputs);
+            Duration call = Duration.ofNanos(System.nanoTime() - start);
             assertThat(report.files()).extracting(FileResult::input).as("inputs, in order").containsExactlyElementsOf(
                     inputs);
             for (FileResult file : report.files()) {
@@ -171,6 +174,8 @@ class ParallelCompressorTest {
                         .isEqualTo(Files.size(gz(file.input())));
                 assertThat(file.attempts()).as("attempts of %s", file.input().getFileName()).isEqualTo(1);
                 assertThat(file.error()).isNull();
+                assertThat(file.duration()).as("duration of %s, in a compress() call that took %s",
+                        file.input().getFileName(), call).isBetween(Duration.ZERO, call);
             }
             assertThat(report.allOk()).isTrue();
         }
@@ -321,7 +326,8 @@ class ParallelCompressorTest {
                 + " are compressed too")
         void severalCalls() throws Exception {
             List<Path> inputs = corpus(30 * KIB, 5 * KIB, 60 * KIB, 1, 20 * KIB);
-            ParallelCompressor compressor = new ParallelCompressor(settings().threads(2).build());
+            // threads 0: the processors available, in this JVM too (the child-JVM test checks how many)
+            ParallelCompressor compressor = new ParallelCompressor(settings().threads(0).build());
             List<List<Path>> calls = List.of(inputs.subList(0, 2), inputs.subList(2, 5));
             for (int call = 0; call < calls.size(); call++) {
                 List<Path> files = calls.get(call);
@@ -658,8 +664,14 @@ class ParallelCompressorTest {
             assertThat(empty.snapshot().getFirst().bytesTotal()).isZero();
 
             Recorder recorder = new Recorder();
-            compress(settings().listener(recorder).build(), corpus(300 * KIB, 200 * KIB));
+            List<Path> inputs = corpus(300 * KIB, 200 * KIB);
+            long start = System.nanoTime();
+            compress(settings().listener(recorder).build(), inputs);
+            Duration call = Duration.ofNanos(System.nanoTime() - start);
             List<Progress> calls = recorder.snapshot();
+            assertThat(calls).as("progress calls").isNotEmpty();
+            assertThat(calls.getLast().elapsed()).as("elapsed of the last call, in a compress() call that took %s",
+                    call).isBetween(Duration.ZERO, call);
             for (int i = 1; i < calls.size(); i++) {
                 assertThat(calls.get(i).elapsed()).as("elapsed of call %d after %s", i, calls.get(i - 1).elapsed())
                         .isGreaterThanOrEqualTo(calls.get(i - 1).elapsed());
@@ -1105,6 +1117,22 @@ class ParallelCompressorTest {
     class Blocks {
 
         static final int BLOCK = Settings.DEFAULT_BLOCK_SIZE;
+        /** How long an interrupted deflate() goes on in the cancellation test (a correct compressor waits it out). */
+        static final Duration LINGER_DEFLATE = Duration.ofMillis(500);
+
+        /**
+         * Waits until {@code done} is counted down or {@code deadline} (nanoTime) has passed, whatever interrupts come
+         * meanwhile (cancel(true) and shutdownNow() both interrupt the same worker).
+         */
+        static void lingerUntil(CountDownLatch done, long deadline) {
+            for (long left; done.getCount() > 0 && (left = deadline - System.nanoTime()) > 0; ) {
+                try {
+                    done.await(left, TimeUnit.NANOSECONDS);
+                } catch (InterruptedException again) {
+                    // linger on: a slow deflate() does not notice interrupts either
+                }
+            }
+        }
 
         @Test
         @Timeout(60)
@@ -1227,30 +1255,69 @@ class ParallelCompressorTest {
             List<Path> inputs = corpus(900 * KIB, 900 * KIB);
             ScriptedFileOps faults = new ScriptedFileOps().fail("file-0.log", new Fault(Kind.READ, 500 * KIB));
             CountingDeflaters counted = new CountingDeflaters();
+            Recorder progress = new Recorder();
             FileResult retried = new ParallelCompressor(settings().threads(2).fileOps(faults).deflaters(counted)
-                    .build()).compressInBlocks(inputs.get(0));
+                    .listener(progress).build()).compressInBlocks(inputs.get(0));
             assertThat(retried.status()).as("error %s", retried.error()).isEqualTo(Status.OK);
             assertThat(retried.attempts()).as("attempts after a read fault at 500 KiB").isEqualTo(2);
             assertRoundTrips(inputs.get(0), gz(inputs.get(0)));
             assertThat(counted.live.get()).as("Deflaters not ended after the retry").isZero();
+            List<String> events = faults.events.stream().filter(e -> !e.startsWith("open")).toList();
+            assertThat(events).as("file operations of the two attempts, in order").containsSubsequence(
+                    "create file-0.log.gz.tmp", "sync file-0.log.gz.tmp", "move file-0.log.gz.tmp file-0.log.gz");
+            List<Progress> calls = progress.snapshot();
+            assertMonotonicToTotal(calls, 900 * KIB, 1);
+            assertThat(calls.stream().mapToLong(Progress::bytesDone).distinct().count()).as("distinct bytesDone "
+                    + "values while 900 KiB are read in 128 KiB blocks (progress counts bytes as they are read, "
+                    + "not once the file is done)").isGreaterThanOrEqualTo(5);
 
             ScriptedFileOps ops = new ScriptedFileOps();
             ops.holdAt = 400 * KIB;
-            CountingDeflaters deflaters = new CountingDeflaters();
+            // The first block's deflate() is slow to stop: once interrupted it goes on for up to LINGER_DEFLATE, so a
+            // compressInBlocks that throws before its workers have ended is seen at the moment it throws.
+            CountDownLatch deflateHeld = new CountDownLatch(1);
+            CountDownLatch callerThrew = new CountDownLatch(1);
+            AtomicInteger insideDeflate = new AtomicInteger();
+            CountingDeflaters deflaters = new CountingDeflaters() {
+                @Override
+                void entering() {
+                    insideDeflate.incrementAndGet();
+                    if (deflateHeld.getCount() > 0) {
+                        deflateHeld.countDown();
+                        try {
+                            new CountDownLatch(1).await(); // until interrupted
+                        } catch (InterruptedException e) {
+                            lingerUntil(callerThrew, System.nanoTime() + LINGER_DEFLATE.toNanos());
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+
+                @Override
+                void leaving() {
+                    insideDeflate.decrementAndGet();
+                }
+            };
             LeakCheck.Snapshot before = leaks.snapshot();
             AtomicReference<Object> outcome = new AtomicReference<>();
+            AtomicReference<String> whenThrown = new AtomicReference<>();
             Thread caller = Thread.ofPlatform().name("test-caller").start(() -> {
                 try {
                     outcome.set(new ParallelCompressor(settings().threads(2).fileOps(ops).deflaters(deflaters)
                             .build()).compressInBlocks(inputs.get(1)));
                 } catch (Throwable t) {
+                    whenThrown.set("Deflaters alive " + deflaters.live.get() + ", workers inside deflate() "
+                            + insideDeflate.get());
+                    callerThrew.countDown();
                     outcome.set(t);
                 }
             });
             try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> ops.heldNow.get() == 1 || outcome.get() != null);
+                await().atMost(Duration.ofSeconds(10)).until(() -> ops.heldNow.get() == 1 && deflateHeld.getCount() == 0
+                        || outcome.get() != null);
                 rethrowIfDone(outcome);
                 caller.interrupt();
+                ops.stopLingering.countDown(); // the held read is the caller's own: no need for it to linger
                 caller.join(TimeUnit.SECONDS.toMillis(10));
                 assertThat(caller.isAlive()).as("compressInBlocks() still running 10 s after its caller was "
                         + "interrupted").isFalse();
@@ -1260,6 +1327,9 @@ class ParallelCompressorTest {
             }
             rethrowIfStub(outcome.get() instanceof Throwable t ? t : null);
             assertThat(outcome.get()).as("what compressInBlocks() ended with").isInstanceOf(InterruptedException.class);
+            assertThat(whenThrown.get()).as("what was still running when compressInBlocks() threw InterruptedException "
+                    + "(it may throw only once every worker has stopped)").isEqualTo(
+                            "Deflaters alive 0, workers inside deflate() 0");
             assertThat(partials(tmp)).as("temp files after the cancellation").isEmpty();
             assertThat(gz(inputs.get(1))).as("the output of the cancelled file").doesNotExist();
             assertThat(deflaters.live.get()).as("Deflaters not ended after the cancellation").isZero();
