@@ -15,6 +15,7 @@ public final class CachedKv implements AutoCloseable {
      * Connects to Redis at {@link Settings#redisHost()}:{@link Settings#redisPort()} and subscribes to
      * {@link Settings#invalidationChannel()}. Returns once subscribed, or after {@link Settings#redisTimeout()} if
      * Redis cannot be reached (then it keeps trying in the background; the constructor does not throw for that).
+     * When the subscription breaks later, it subscribes again and then clears L1 (messages may have been missed).
      */
     public CachedKv(Settings settings, Loader loader) {
         throw new UnsupportedOperationException("TODO: connect to Redis, subscribe to invalidations, set up L1");
