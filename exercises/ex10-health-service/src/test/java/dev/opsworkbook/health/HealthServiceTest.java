@@ -37,6 +37,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -485,6 +486,18 @@ class HealthServiceTest {
                     .isEqualTo("down");
             assertThat(body.path("dependencies").path("missing").asString()).as("a path that does not exist: " + body)
                     .isEqualTo("down");
+            // The boundaries, exactly: procfs reports 0 bytes free, which equals thresholds of 0 (free < min is down,
+            // free < warn degraded, so free == both is up) and sits below thresholds of 1.
+            Path proc = Path.of("/proc");
+            if (Files.isDirectory(proc) && Files.getFileStore(proc).getUsableSpace() == 0) {
+                assertThat(new DiskSpaceCheck("edge", false, t, proc, 0, 0).check(context))
+                        .as("DiskSpaceCheck with 0 bytes free, minFreeBytes 0 and warnFreeBytes 0 (free == both)")
+                        .isEqualTo(Status.UP);
+                assertThat(new DiskSpaceCheck("edge", false, t, proc, 0, 1).check(context))
+                        .as("DiskSpaceCheck with 0 bytes free, minFreeBytes 0 and warnFreeBytes 1").isEqualTo(Status.DEGRADED);
+                Stubs.thrownBy(Exception.class, () -> new DiskSpaceCheck("edge", false, t, proc, 1, 1).check(context),
+                        "DiskSpaceCheck with 0 bytes free and minFreeBytes 1 (down: an exception)");
+            }
         }
 
         @Test
@@ -853,7 +866,8 @@ class HealthServiceTest {
                     "aws.credentials.file", "canary-cred-5",
                     "redis.url", "redis://app:canary-uri-6@cache:6379/0",
                     "listen.port", "8080",
-                    "log.level", "INFO");
+                    "log.level", "INFO",
+                    "banner", "say \"hi\"\\ \t\u0001 \u00e9 end");
             start(quick().withConfig(config), FakeCheck.up("db", true));
 
             HttpResponse<String> r = get("/config");
@@ -862,6 +876,8 @@ class HealthServiceTest {
             JsonNode body = json(r);
             assertThat(body.path("listen.port").asString()).as("a plain value in " + body).isEqualTo("8080");
             assertThat(body.path("log.level").asString()).as("a plain value in " + body).isEqualTo("INFO");
+            assertThat(body.path("banner").asString()).as("a value with a quote, a backslash, a tab, a control character "
+                    + "and an accent, as a JSON string, in " + body).isEqualTo("say \"hi\"\\ \t\u0001 \u00e9 end");
             for (String secret : List.of("db.password", "API_TOKEN", "signingKeys", "client-secret", "aws.credentials.file")) {
                 assertThat(body.path(secret).asString()).as("the secret %s in %s", secret, body).isEqualTo("***");
             }
@@ -1145,6 +1161,28 @@ class HealthServiceTest {
             HttpResponse<String> answer = within(inFlight, Duration.ofSeconds(20), "the answer to the request in flight");
             assertThat(answer.statusCode()).as("the request in flight during the drain").isEqualTo(200);
             within(closed, Duration.ofSeconds(20), "close() returning");
+            service = null; // closed
+
+            // A check that never returns (30 s timeout) must not hold close() past a drain deadline of 1 s.
+            CountDownLatch hungEntered = new CountDownLatch(1);
+            CountDownLatch never = new CountDownLatch(1);
+            toClose.add(never::countDown);
+            FakeCheck hung = new FakeCheck("db", true, Duration.ofSeconds(30), c -> {
+                hungEntered.countDown();
+                never.await();
+                return Status.UP;
+            });
+            HealthService held = start(quick().withDrain(Duration.ZERO, Duration.ofSeconds(1)), hung);
+            // Its answer, if any, does not matter: the listener and the exchange may be closed under it.
+            var unused = inBackground(() -> client.send(HttpRequest.newBuilder(uri("/healthz"))
+                    .timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.discarding()));
+            assertThat(hungEntered.await(ANSWER.toSeconds(), TimeUnit.SECONDS)).as("the second /healthz reached its check")
+                    .isTrue();
+            within(inBackground(() -> {
+                held.close();
+                return true;
+            }), Duration.ofSeconds(10), "close() returning (drainDeadline 1 s; a /healthz in flight is held by a check "
+                    + "that never returns, 30 s timeout: the deadline bounds the wait for requests in flight)");
             service = null; // closed
         }
 
