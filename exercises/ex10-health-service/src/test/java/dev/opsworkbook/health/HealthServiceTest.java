@@ -37,6 +37,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -215,7 +216,9 @@ class HealthServiceTest {
         void allUp() throws Exception {
             start(quick(), FakeCheck.up("db", true), FakeCheck.up("cache", false));
 
+            long started = System.nanoTime();
             HttpResponse<String> r = get("/healthz");
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
             assertThat(r.statusCode()).as("status of /healthz with every check up").isEqualTo(200);
             assertThat(r.headers().firstValue("Content-Type")).as("Content-Type").hasValueSatisfying(
@@ -235,7 +238,18 @@ class HealthServiceTest {
                     .as("checks.cache.critical is false in " + body).isTrue();
             assertThat(db.path("latency_ms").isIntegralNumber() && db.path("latency_ms").asLong() >= 0)
                     .as("checks.db.latency_ms is a whole number >= 0 in " + body).isTrue();
+            assertThat(db.path("latency_ms").asLong()).as("checks.db.latency_ms in %s: the check ran within the %d ms "
+                    + "the request took", body, tookMs).isLessThanOrEqualTo(tookMs);
             assertThat(db.has("error")).as("an up check has no \"error\": " + body).isFalse();
+
+            // Check names: unique, 1-64 characters of [a-z0-9_].
+            HealthService.start(quick(), List.of(FakeCheck.up("a_9".repeat(21) + "z", true))).close();
+            for (List<String> names : List.of(List.of("db", "db"), List.of("Db"), List.of(""), List.of("a".repeat(65)),
+                    List.of("db-1"))) {
+                List<HealthCheck> bad = names.stream().map(n -> (HealthCheck) FakeCheck.up(n, true)).toList();
+                Stubs.thrownBy(IllegalArgumentException.class, () -> HealthService.start(quick(), bad).close(),
+                        "HealthService.start with checks named " + names);
+            }
         }
 
         @Test
@@ -344,6 +358,19 @@ class HealthServiceTest {
             assertThat(tookMs).as("/healthz took %d ms with five hung checks of 300 ms timeout each, started together: each"
                     + " timeout counts from when its check started, so the answer may not wait for five in a row (1.5 s)",
                     tookMs).isGreaterThanOrEqualTo(250).isLessThan(1_400);
+            assertThat(body.path("checks").path("slow_api").path("latency_ms").asLong())
+                    .as("checks.slow_api.latency_ms of a check that timed out after 300 ms (about its timeout): " + body)
+                    .isBetween(250L, 1_400L);
+            await().atMost(ANSWER).untilAsserted(() -> {
+                PromText m = metrics();
+                assertThat(m.value("health_check_duration_seconds_count", labels("dependency", "slow_api")))
+                        .as("health_check_duration_seconds_count{dependency=\"slow_api\"}: a timed-out run counts once")
+                        .isEqualTo(1.0);
+                assertThat(m.value("health_check_duration_seconds_sum", labels("dependency", "slow_api")))
+                        .as("health_check_duration_seconds_sum{dependency=\"slow_api\"}: a timed-out run counts with its "
+                                + "timeout (0.3 s)")
+                        .isBetween(0.25, 1.4);
+            });
         }
     }
 
@@ -388,10 +415,15 @@ class HealthServiceTest {
             HttpClient checkClient = HttpClient.newHttpClient();
             toClose.add(checkClient);
             String base = wireMock.baseUrl();
-            start(quick(),
-                    new HttpDependencyCheck("ok", true, Duration.ofSeconds(5), checkClient, URI.create(base + "/ok")),
+            HttpDependencyCheck ok = new HttpDependencyCheck("ok", true, Duration.ofSeconds(5), checkClient,
+                    URI.create(base + "/ok"));
+            HttpDependencyCheck hang = new HttpDependencyCheck("hang", false, Duration.ofMillis(500), checkClient,
+                    URI.create(base + "/hang"));
+            assertAccessors(ok, "ok", true, Duration.ofSeconds(5));
+            assertAccessors(hang, "hang", false, Duration.ofMillis(500));
+            start(quick(), ok,
                     new HttpDependencyCheck("broken", false, Duration.ofSeconds(5), checkClient, URI.create(base + "/broken")),
-                    new HttpDependencyCheck("hang", false, Duration.ofMillis(500), checkClient, URI.create(base + "/hang")));
+                    hang);
 
             JsonNode body = json(get("/healthz"));
 
@@ -418,6 +450,8 @@ class HealthServiceTest {
                     new InetSocketAddress(loopback, listening.getLocalPort()));
             TcpPortCheck closed = new TcpPortCheck("closed", false, Duration.ofSeconds(5),
                     new InetSocketAddress(loopback, closedPort()));
+            assertAccessors(open, "open", true, Duration.ofSeconds(5));
+            assertAccessors(closed, "closed", false, Duration.ofSeconds(5));
             start(quick(), open, closed);
 
             JsonNode body = json(get("/healthz"));
@@ -433,6 +467,9 @@ class HealthServiceTest {
         @DisplayName("DiskSpaceCheck: up above warnFreeBytes, degraded between the two thresholds, down below minFreeBytes")
         void diskSpace() throws Exception {
             Duration t = Duration.ofSeconds(5);
+            assertAccessors(new DiskSpaceCheck("plenty", true, t, tmp, 0, 1), "plenty", true, t);
+            assertAccessors(new DiskSpaceCheck("low", false, Duration.ofMillis(300), tmp, 0, 1), "low", false,
+                    Duration.ofMillis(300));
             start(quick(),
                     new DiskSpaceCheck("plenty", true, t, tmp, 0, 1),
                     new DiskSpaceCheck("low", false, t, tmp, 0, Long.MAX_VALUE),
@@ -449,6 +486,18 @@ class HealthServiceTest {
                     .isEqualTo("down");
             assertThat(body.path("dependencies").path("missing").asString()).as("a path that does not exist: " + body)
                     .isEqualTo("down");
+            // The boundaries, exactly: procfs reports 0 bytes free, which equals thresholds of 0 (free < min is down,
+            // free < warn degraded, so free == both is up) and sits below thresholds of 1.
+            Path proc = Path.of("/proc");
+            if (Files.isDirectory(proc) && Files.getFileStore(proc).getUsableSpace() == 0) {
+                assertThat(new DiskSpaceCheck("edge", false, t, proc, 0, 0).check(context))
+                        .as("DiskSpaceCheck with 0 bytes free, minFreeBytes 0 and warnFreeBytes 0 (free == both)")
+                        .isEqualTo(Status.UP);
+                assertThat(new DiskSpaceCheck("edge", false, t, proc, 0, 1).check(context))
+                        .as("DiskSpaceCheck with 0 bytes free, minFreeBytes 0 and warnFreeBytes 1").isEqualTo(Status.DEGRADED);
+                Stubs.thrownBy(Exception.class, () -> new DiskSpaceCheck("edge", false, t, proc, 1, 1).check(context),
+                        "DiskSpaceCheck with 0 bytes free and minFreeBytes 1 (down: an exception)");
+            }
         }
 
         @Test
@@ -465,6 +514,9 @@ class HealthServiceTest {
             InetSocketAddress silent = fakeRedis(null);
             Duration t = Duration.ofSeconds(5);
 
+            assertAccessors(new RedisHealthCheck("r_1", true, t, pong), "r_1", true, t);
+            assertAccessors(new RedisHealthCheck("r_2", false, Duration.ofMillis(300), pong), "r_2", false,
+                    Duration.ofMillis(300));
             assertThat(new RedisHealthCheck("r", true, t, pong).check(context)).as("a +PONG reply").isEqualTo(Status.UP);
             assertThat(new RedisHealthCheck("r", true, t, loading).check(context)).as("a -LOADING reply")
                     .isEqualTo(Status.DEGRADED);
@@ -484,6 +536,14 @@ class HealthServiceTest {
                     () -> new RedisHealthCheck("r", true, Duration.ofMillis(400), trickle).check(context),
                     "PING to a server that sends +PONG one byte every 150 ms (400 ms timeout: no complete line within"
                             + " it; a socket read timeout alone bounds each read, not the line)");
+        }
+
+        /** A real check's name(), critical() and timeout() are its constructor's first three arguments. */
+        static void assertAccessors(HealthCheck check, String name, boolean critical, Duration timeout) {
+            String what = check.getClass().getSimpleName() + "(\"" + name + "\", " + critical + ", " + timeout + ", ...)";
+            assertThat(check.name()).as("name() of " + what).isEqualTo(name);
+            assertThat(check.critical()).as("critical() of " + what).isEqualTo(critical);
+            assertThat(check.timeout()).as("timeout() of " + what).isEqualTo(timeout);
         }
 
         /**
@@ -682,8 +742,9 @@ class HealthServiceTest {
             assertThat(get("/readyz").statusCode()).isEqualTo(200);
             assertThat(db.calls.get()).as("checks run 9 s later (cacheInterval 10 s)").isEqualTo(1);
 
-            // 11 s old: stale, still served at once while one refresh runs in the background (held here).
-            clock.advance(Duration.ofSeconds(2));
+            // Exactly 10 s old (cacheInterval <= age): stale, still served at once while one refresh runs in the
+            // background (held here).
+            clock.advance(Duration.ofSeconds(1));
             CountDownLatch release = new CountDownLatch(1);
             toClose.add(release::countDown);
             db.behave(c -> {
@@ -692,8 +753,11 @@ class HealthServiceTest {
             });
             HttpResponse<String> stale = get("/healthz");
             assertThat(stale.statusCode()).as("/healthz while the refresh is held: the stale result, at once").isEqualTo(200);
+            assertThat(json(stale).path("dependencies").path("db").asString())
+                    .as("dependencies.db in /healthz while the refresh is held (the stale round's result): " + stale.body())
+                    .isEqualTo("up");
             await().atMost(ANSWER).untilAsserted(() -> assertThat(db.calls.get())
-                    .as("a refresh started in the background once the result was older than cacheInterval").isEqualTo(2));
+                    .as("a refresh started in the background once the result was cacheInterval (10 s) old").isEqualTo(2));
             for (int i = 0; i < 5; i++) {
                 assertThat(get("/healthz").statusCode()).as("/healthz during the refresh").isEqualTo(200);
             }
@@ -702,12 +766,12 @@ class HealthServiceTest {
             await().atMost(ANSWER).untilAsserted(() -> assertThat(get("/healthz").statusCode())
                     .as("/healthz once the refresh has completed (db now down)").isEqualTo(503));
 
-            // Past maxStaleness the old result may not be served: the caller waits for a fresh one.
+            // At maxStaleness the old result may not be served: the caller waits for a fresh one.
             db.behave(c -> Status.UP);
-            clock.advance(Duration.ofSeconds(61));
+            clock.advance(Duration.ofSeconds(60));
             HttpResponse<String> fresh = get("/healthz");
-            assertThat(fresh.statusCode()).as("/healthz 61 s after the last round (maxStaleness 60 s): a fresh result, "
-                    + "not the stale 'down'").isEqualTo(200);
+            assertThat(fresh.statusCode()).as("/healthz exactly 60 s after the last round (age >= maxStaleness 60 s): a"
+                    + " fresh result, not the stale 'down'").isEqualTo(200);
             assertThat(db.calls.get()).as("check runs in total").isEqualTo(3);
         }
     }
@@ -726,6 +790,7 @@ class HealthServiceTest {
                 + "never the raw path.")
         void requestHistogram() throws Exception {
             start(quick(), FakeCheck.up("db", true));
+            long started = System.nanoTime();
             for (int i = 0; i < 3; i++) {
                 get("/livez");
             }
@@ -738,6 +803,8 @@ class HealthServiceTest {
 
             await().atMost(ANSWER).untilAsserted(() -> {
                 PromText m = metrics();
+                // Each of the three /livez was observed between the test's start and this scrape.
+                double seconds = (System.nanoTime() - started) / 1e9;
                 assertThat(m.value("http_server_request_duration_seconds_count", labels("route", "/livez", "status", "200")))
                         .as("http_server_request_duration_seconds_count{route=\"/livez\",status=\"200\"}").isEqualTo(3.0);
                 assertThat(m.value("http_server_request_duration_seconds_count",
@@ -746,6 +813,10 @@ class HealthServiceTest {
                 assertThat(m.find("http_server_request_duration_seconds_bucket",
                         labels("route", "/livez", "status", "200", "le", "+Inf")))
                         .as("the /livez series has buckets (a histogram, with le=\"+Inf\")").hasSize(1);
+                assertThat(m.value("http_server_request_duration_seconds_sum", labels("route", "/livez", "status", "200")))
+                        .as("http_server_request_duration_seconds_sum{route=\"/livez\",status=\"200\"}: three durations in"
+                                + " seconds, each within the %.3f s since the test began", seconds)
+                        .isBetween(0.0, 3 * seconds);
                 assertThat(m.samples()).as("no series is labelled with a raw path")
                         .noneMatch(s -> s.labels().values().stream().anyMatch(v -> v.contains("nope")));
             });
@@ -795,7 +866,8 @@ class HealthServiceTest {
                     "aws.credentials.file", "canary-cred-5",
                     "redis.url", "redis://app:canary-uri-6@cache:6379/0",
                     "listen.port", "8080",
-                    "log.level", "INFO");
+                    "log.level", "INFO",
+                    "banner", "say \"hi\"\\ \t\u0001 \u00e9 end");
             start(quick().withConfig(config), FakeCheck.up("db", true));
 
             HttpResponse<String> r = get("/config");
@@ -804,6 +876,8 @@ class HealthServiceTest {
             JsonNode body = json(r);
             assertThat(body.path("listen.port").asString()).as("a plain value in " + body).isEqualTo("8080");
             assertThat(body.path("log.level").asString()).as("a plain value in " + body).isEqualTo("INFO");
+            assertThat(body.path("banner").asString()).as("a value with a quote, a backslash, a tab, a control character "
+                    + "and an accent, as a JSON string, in " + body).isEqualTo("say \"hi\"\\ \t\u0001 \u00e9 end");
             for (String secret : List.of("db.password", "API_TOKEN", "signingKeys", "client-secret", "aws.credentials.file")) {
                 assertThat(body.path(secret).asString()).as("the secret %s in %s", secret, body).isEqualTo("***");
             }
@@ -925,11 +999,13 @@ class HealthServiceTest {
         @Hint("Log with log.atInfo().addKeyValue(...) on the logger Settings.ACCESS_LOG, inside the MDC scope of the request.")
         void accessLog() throws Exception {
             start(quick(), FakeCheck.up("db", true));
+            long started = System.nanoTime();
             get("/livez", Settings.REQUEST_ID_HEADER, "acc-1");
             get("/nothing-here", Settings.REQUEST_ID_HEADER, "acc-2");
             get("/healthz", Settings.REQUEST_ID_HEADER, "acc-3");
 
             await().atMost(ANSWER).until(() -> accessLog.events().size() >= 3);
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             List<ILoggingEvent> events = accessLog.events();
             assertThat(events).as("access-log events for 3 requests").hasSize(3);
             Map<String, ILoggingEvent> byId = new HashMap<>();
@@ -939,12 +1015,12 @@ class HealthServiceTest {
             }
             assertThat(byId.keySet()).as("request_id (MDC) of the access-log events").containsExactlyInAnyOrder(
                     "acc-1", "acc-2", "acc-3");
-            assertAccess(byId.get("acc-1"), "/livez", 200);
-            assertAccess(byId.get("acc-2"), "unmatched", 404);
-            assertAccess(byId.get("acc-3"), "/healthz", 200);
+            assertAccess(byId.get("acc-1"), "/livez", 200, tookMs);
+            assertAccess(byId.get("acc-2"), "unmatched", 404, tookMs);
+            assertAccess(byId.get("acc-3"), "/healthz", 200, tookMs);
         }
 
-        private void assertAccess(ILoggingEvent event, String route, int status) {
+        private void assertAccess(ILoggingEvent event, String route, int status, long tookMs) {
             Map<String, Object> kv = LogCapture.keyValues(event);
             assertThat(kv).as("key-values of the access-log event of %s", route)
                     .containsEntry("method", "GET").containsEntry("route", route).containsKey("duration_ms");
@@ -954,6 +1030,10 @@ class HealthServiceTest {
                     .isEqualTo(status);
             assertThat(kv.get("duration_ms")).as("duration_ms of the access-log event of %s", route)
                     .isInstanceOf(Number.class);
+            assertThat(((Number) kv.get("duration_ms")).longValue())
+                    .as("duration_ms of the access-log event of %s: the request's duration in milliseconds (the three "
+                            + "requests took %d ms from the test's side)", route, tookMs)
+                    .isBetween(0L, tookMs);
         }
 
         @Test
@@ -1081,6 +1161,28 @@ class HealthServiceTest {
             HttpResponse<String> answer = within(inFlight, Duration.ofSeconds(20), "the answer to the request in flight");
             assertThat(answer.statusCode()).as("the request in flight during the drain").isEqualTo(200);
             within(closed, Duration.ofSeconds(20), "close() returning");
+            service = null; // closed
+
+            // A check that never returns (30 s timeout) must not hold close() past a drain deadline of 1 s.
+            CountDownLatch hungEntered = new CountDownLatch(1);
+            CountDownLatch never = new CountDownLatch(1);
+            toClose.add(never::countDown);
+            FakeCheck hung = new FakeCheck("db", true, Duration.ofSeconds(30), c -> {
+                hungEntered.countDown();
+                never.await();
+                return Status.UP;
+            });
+            HealthService held = start(quick().withDrain(Duration.ZERO, Duration.ofSeconds(1)), hung);
+            // Its answer, if any, does not matter: the listener and the exchange may be closed under it.
+            var unused = inBackground(() -> client.send(HttpRequest.newBuilder(uri("/healthz"))
+                    .timeout(Duration.ofSeconds(40)).build(), HttpResponse.BodyHandlers.discarding()));
+            assertThat(hungEntered.await(ANSWER.toSeconds(), TimeUnit.SECONDS)).as("the second /healthz reached its check")
+                    .isTrue();
+            within(inBackground(() -> {
+                held.close();
+                return true;
+            }), Duration.ofSeconds(10), "close() returning (drainDeadline 1 s; a /healthz in flight is held by a check "
+                    + "that never returns, 30 s timeout: the deadline bounds the wait for requests in flight)");
             service = null; // closed
         }
 
